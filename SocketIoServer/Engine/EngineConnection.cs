@@ -1,0 +1,148 @@
+using System.Threading.Channels;
+
+namespace SocketIoServer.Engine;
+
+/// <summary>
+/// One Engine.IO session. Everything sent to the client goes through one outbox channel, drained by whichever
+/// transport currently owns the session (a long-polling GET or the WebSocket send loop), so callers on any thread
+/// enqueue without locks and a slow client cannot stall anyone else.
+/// </summary>
+public sealed partial class EngineConnection
+{
+    private const int Open = 0, Closing = 1, Closed = 2;
+
+    private readonly EngineServer _server;
+    private readonly Channel<OutboundFrame> _outbox = Channel.CreateUnbounded<OutboundFrame>(
+        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly CancellationTokenSource _closedCts = new();
+    private int _state;
+    private int _upgradeState; // 0 none, 1 upgrading, 2 upgraded
+
+    internal EngineConnection(string id, int protocol, EngineServer server, EngineRequestInfo request)
+    {
+        Id = id;
+        Protocol = protocol;
+        _server = server;
+        Request = request;
+    }
+
+    /// <summary>The session id (<c>sid</c>).</summary>
+    public string Id { get; }
+
+    /// <summary>Engine.IO protocol revision of the client (4, or 3 for legacy clients).</summary>
+    public int Protocol { get; }
+
+    public EngineRequestInfo Request { get; }
+
+    /// <summary>Name of the transport in use: <c>polling</c> or <c>websocket</c>.</summary>
+    public string TransportName => WebSocket is not null ? TransportNames.WebSocket : TransportNames.Polling;
+
+    public bool IsOpen => Volatile.Read(ref _state) == Open;
+
+    /// <summary>Cancelled when the session is closed.</summary>
+    public CancellationToken ClosedToken => _closedCts.Token;
+
+    /// <summary>
+    /// True when a frame sent now would go out at once (a poll is waiting, or the WebSocket has nothing queued):
+    /// the test volatile packets use to be dropped instead of buffered.
+    /// </summary>
+    public bool IsWritable => IsOpen && _outbox.Reader.Count == 0 && (WebSocket is not null || (Polling?.HasPendingPoll ?? false));
+
+    internal PollingTransport? Polling { get; private set; }
+
+    internal WebSocketTransport? WebSocket { get; private set; }
+
+    internal ChannelReader<OutboundFrame> Outbox => _outbox.Reader;
+
+    internal bool IsUpgrading => Volatile.Read(ref _upgradeState) == 1;
+
+    internal bool IsUpgraded => Volatile.Read(ref _upgradeState) == 2;
+
+    internal bool IsClosingForFlush => Volatile.Read(ref _state) == Closing;
+
+    internal bool IsFullyClosed => Volatile.Read(ref _state) == Closed;
+
+    internal EngineCloseReason? CloseReason { get; private set; }
+
+    /// <summary>Queues a frame; false when the session no longer accepts frames.</summary>
+    public bool Send(OutboundFrame frame) => Volatile.Read(ref _state) == Open && _outbox.Writer.TryWrite(frame);
+
+    /// <summary>Slot for the layer above to keep its per-connection state, saving a lookup per message.</summary>
+    public object? UserState { get; set; }
+
+    /// <summary>Closes the session at once with <paramref name="reason"/>, dropping queued frames.</summary>
+    public void Abort(EngineCloseReason reason, string? description = null) => CloseNow(reason, description);
+
+    /// <summary>Queues several frames that must stay together (a packet and its binary attachments).</summary>
+    public bool SendBatch(OutboundFrame first, ReadOnlySpan<ReadOnlyMemory<byte>> binaries)
+    {
+        lock (_outbox)
+        {
+            if (!Send(first)) return false;
+            foreach (var b in binaries) Send(OutboundFrame.Binary(b));
+            return true;
+        }
+    }
+
+    /// <summary>Queues a text message packet.</summary>
+    public bool SendMessage(string text) => Send(OutboundFrame.Message(text));
+
+    internal void AttachPolling(PollingTransport polling) => Polling = polling;
+
+    internal void AttachWebSocket(WebSocketTransport ws) => WebSocket = ws;
+
+    internal bool TryBeginUpgrade() => Interlocked.CompareExchange(ref _upgradeState, 1, 0) == 0;
+
+    internal void AbortUpgrade() => Interlocked.CompareExchange(ref _upgradeState, 0, 1);
+
+    /// <summary>Makes the WebSocket the session's transport; the polling transport stops serving.</summary>
+    internal void CompleteUpgrade(WebSocketTransport ws)
+    {
+        WebSocket = ws;
+        Volatile.Write(ref _upgradeState, 2);
+        Polling?.Discard();
+    }
+
+    internal void Start()
+    {
+        var open = EngineHandshake.BuildOpenPacket(this, _server.Options);
+        _outbox.Writer.TryWrite(open);
+        StartHeartbeat();
+        _server.Handler.OnOpen(this);
+    }
+
+    /// <summary>
+    /// Closes the session from the server side after the frames already queued have been delivered
+    /// (Node.js <c>socket.close()</c>); the reason reported is "forced close".
+    /// </summary>
+    public void Close()
+    {
+        if (Interlocked.CompareExchange(ref _state, Closing, Open) != Open) return;
+        StopHeartbeat();
+        _outbox.Writer.TryComplete();
+        if (WebSocket is not null) return; // the send loop drains, closes the socket and finishes
+        Polling?.OnClosingForFlush(_server.Options.PollingCloseTimeout);
+    }
+
+    /// <summary>Closes the session at once, dropping queued frames (Node.js <c>onClose(reason)</c>).</summary>
+    internal void CloseNow(EngineCloseReason reason, string? description = null)
+    {
+        if (Interlocked.Exchange(ref _state, Closed) == Closed) return;
+        CloseReason = reason;
+        StopHeartbeat();
+        _outbox.Writer.TryComplete();
+        _server.Remove(this);
+        _closedCts.Cancel();
+        Polling?.OnSessionClosed(reason);
+        WebSocket?.OnSessionClosed();
+        _server.Log.SessionClosed(Id, reason.WireName(), description);
+        try
+        {
+            _server.Handler.OnClose(this, reason, description);
+        }
+        catch (Exception ex)
+        {
+            _server.Log.HandlerFailed(Id, ex);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace SocketIoServer.Engine;
+
+/// <summary>
+/// The Engine.IO server: answers HTTP long-polling and WebSocket requests on one path, keeps the sessions, and
+/// hands their messages to one <see cref="IEngineHandler"/>.
+/// </summary>
+public sealed partial class EngineServer : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, EngineConnection> _clients = new(StringComparer.Ordinal);
+
+    public EngineServer(EngineOptions options, IEngineHandler handler, ILogger logger, TimeProvider? time = null)
+    {
+        options.Validate();
+        Options = options;
+        Handler = handler;
+        Log = new EngineLog(logger);
+        Time = time ?? TimeProvider.System;
+    }
+
+    public EngineOptions Options { get; }
+
+    internal IEngineHandler Handler { get; }
+
+    internal EngineLog Log { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Number of open sessions.</summary>
+    public int ClientsCount => _clients.Count;
+
+    public bool TryGetConnection(string sid, out EngineConnection connection) =>
+        _clients.TryGetValue(sid, out connection!);
+
+    internal void Remove(EngineConnection connection) => _clients.TryRemove(new(connection.Id, connection));
+
+    /// <summary>Handles one HTTP request (or WebSocket upgrade) addressed to the engine's path.</summary>
+    public async Task HandleRequestAsync(HttpContext context)
+    {
+        if (Options.Cors is { } cors && EngineCors.Apply(context, cors))
+            return; // preflight answered
+
+        var isUpgrade = context.WebSockets.IsWebSocketRequest;
+        var verdict = await VerifyAsync(context, isUpgrade);
+        if (verdict is { } error)
+        {
+            Log.RequestRefused(context.Request.Method, context.Request.QueryString.Value ?? "", (int)error.Code, error.Message);
+            await WriteErrorAsync(context, error, isUpgrade);
+            return;
+        }
+
+        var query = context.Request.Query;
+        var sid = query["sid"].ToString();
+        if (sid.Length > 0)
+        {
+            if (!_clients.TryGetValue(sid, out var existing))
+            {
+                await WriteErrorAsync(context, new EngineError(EngineErrorCode.UnknownSid), isUpgrade);
+                return;
+            }
+            await ServeExistingAsync(context, existing, isUpgrade);
+            return;
+        }
+
+        await HandshakeAsync(context, query["transport"].ToString(), isUpgrade);
+    }
+
+    private async Task ServeExistingAsync(HttpContext context, EngineConnection connection, bool isUpgrade)
+    {
+        if (isUpgrade)
+        {
+            var ws = new WebSocketTransport(await context.WebSockets.AcceptWebSocketAsync(), this);
+            if (!connection.IsOpen || connection.WebSocket is not null || !connection.TryBeginUpgrade())
+            {
+                await ws.RefuseAsync();
+                return;
+            }
+            await ws.RunUpgradeAsync(connection);
+            return;
+        }
+
+        var polling = connection.Polling;
+        if (polling is null || connection.IsUpgraded)
+        {
+            await WriteErrorAsync(context, new EngineError(EngineErrorCode.BadRequest), false);
+            return;
+        }
+
+        if (HttpMethods.IsGet(context.Request.Method)) await polling.HandleGetAsync(context);
+        else if (HttpMethods.IsPost(context.Request.Method)) await polling.HandlePostAsync(context);
+        else context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+    }
+
+    private async Task HandshakeAsync(HttpContext context, string transport, bool isUpgrade)
+    {
+        var eio = context.Request.Query["EIO"].ToString();
+        var protocol = eio == "4" ? 4 : 3; // Node.js: anything but "4" is revision 3
+        if (protocol == 3 && !Options.AllowEIO3)
+        {
+            await WriteErrorAsync(context, new EngineError(EngineErrorCode.UnsupportedProtocolVersion), isUpgrade);
+            return;
+        }
+
+        var id = EngineHandshake.NewSessionId();
+        var request = EngineRequestInfo.From(context, Time);
+        var connection = new EngineConnection(id, protocol, this, request);
+        _clients[id] = connection;
+        Log.SessionOpened(id, transport, protocol);
+
+        if (transport == TransportNames.WebSocket)
+        {
+            var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await new WebSocketTransport(socket, this).RunDirectAsync(connection);
+            return;
+        }
+
+        var polling = new PollingTransport(connection, this);
+        connection.AttachPolling(polling);
+        connection.Start();
+        await polling.HandleGetAsync(context);
+    }
+
+    /// <summary>Closes every session (reason "server shutting down").</summary>
+    public ValueTask DisposeAsync()
+    {
+        foreach (var connection in _clients.Values) connection.CloseNow(EngineCloseReason.ServerShuttingDown);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,247 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+
+namespace SocketIoServer.Engine;
+
+/// <summary>
+/// HTTP long-polling for one session: a GET waits for queued frames and returns them as one payload; a POST
+/// carries a payload from the client. One GET and one POST at a time, as in Node.js.
+/// </summary>
+internal sealed class PollingTransport
+{
+    private readonly EngineConnection _connection;
+    private readonly EngineServer _server;
+    private readonly Lock _gate = new();
+    private CancellationTokenSource? _wake;
+    private int _getActive;
+    private int _postActive;
+    private bool _noopRequested;
+    private bool _discarded;
+    private ITimer? _closeTimer;
+
+    public PollingTransport(EngineConnection connection, EngineServer server)
+    {
+        _connection = connection;
+        _server = server;
+    }
+
+    public bool HasPendingPoll => Volatile.Read(ref _getActive) == 1;
+
+    /// <summary>Asks a waiting (or the next) GET to return a noop at once, so the client can finish its upgrade.</summary>
+    public void RequestNoop()
+    {
+        lock (_gate) _noopRequested = true;
+        Wake();
+    }
+
+    public void Discard()
+    {
+        lock (_gate) _discarded = true;
+        Wake();
+    }
+
+    public void OnClosingForFlush(TimeSpan timeout)
+    {
+        _closeTimer = _server.Time.CreateTimer(static s => ((EngineConnection)s!).CloseNow(EngineCloseReason.ForcedClose),
+            _connection, timeout, Timeout.InfiniteTimeSpan);
+        Wake();
+    }
+
+    public void OnSessionClosed(EngineCloseReason reason)
+    {
+        _closeTimer?.Dispose();
+        Wake();
+    }
+
+    private void Wake()
+    {
+        lock (_gate)
+        {
+            try { _wake?.Cancel(); }
+            catch (ObjectDisposedException) { }
+        }
+    }
+
+    public async Task HandleGetAsync(HttpContext context)
+    {
+        if (Interlocked.CompareExchange(ref _getActive, 1, 0) != 0)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            _connection.CloseNow(EngineCloseReason.TransportError, "overlap from client");
+            return;
+        }
+
+        var frames = new List<OutboundFrame>();
+        try
+        {
+            while (true)
+            {
+                CancellationTokenSource wake;
+                lock (_gate)
+                {
+                    wake = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                    _wake = wake;
+                }
+
+                try
+                {
+                    if (TryTakeResponse(frames, out var finishClose))
+                    {
+                        await WritePayloadAsync(context, frames);
+                        if (finishClose) _connection.CloseNow(EngineCloseReason.ForcedClose);
+                        return;
+                    }
+
+                    await _connection.Outbox.WaitToReadAsync(wake.Token);
+                }
+                catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+                {
+                    // woken up: decide again
+                }
+                catch (OperationCanceledException)
+                {
+                    _connection.CloseNow(EngineCloseReason.TransportError, "poll connection closed prematurely");
+                    return;
+                }
+                finally
+                {
+                    lock (_gate) _wake = null;
+                    wake.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _getActive, 0);
+        }
+    }
+
+    /// <summary>Fills <paramref name="frames"/> with what this GET must return; false when it must keep waiting.</summary>
+    private bool TryTakeResponse(List<OutboundFrame> frames, out bool finishClose)
+    {
+        finishClose = false;
+        frames.Clear();
+        if (_connection.IsFullyClosed)
+        {
+            // Node.js answers a waiting poll with "close", or "noop" when the client itself closed.
+            frames.Add(_connection.CloseReason == EngineCloseReason.TransportClose ? OutboundFrame.Noop : OutboundFrame.Close);
+            return true;
+        }
+
+        bool discarded, noop;
+        lock (_gate)
+        {
+            discarded = _discarded;
+            noop = _noopRequested;
+        }
+
+        if (discarded)
+        {
+            frames.Add(OutboundFrame.Noop);
+            return true;
+        }
+
+        while (_connection.Outbox.TryRead(out var frame)) frames.Add(frame);
+
+        if (_connection.IsClosingForFlush)
+        {
+            frames.Add(OutboundFrame.Close);
+            finishClose = true;
+            return true;
+        }
+
+        if (frames.Count > 0) return true;
+        if (noop)
+        {
+            frames.Add(OutboundFrame.Noop);
+            return true;
+        }
+        return false;
+    }
+
+    private static async Task WritePayloadAsync(HttpContext context, List<OutboundFrame> frames)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frames);
+        var length = EnginePacketCodec.PayloadLength(span);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = EnginePacketCodec.WritePayload(span, buffer);
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/plain; charset=UTF-8";
+            response.ContentLength = written;
+            response.Headers.CacheControl = "no-store";
+            await response.Body.WriteAsync(buffer.AsMemory(0, written), context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // the client went away while we answered; its next request will find out
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public async Task HandlePostAsync(HttpContext context)
+    {
+        if (Interlocked.CompareExchange(ref _postActive, 1, 0) != 0)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            _connection.CloseNow(EngineCloseReason.TransportError, "data request overlap from client");
+            return;
+        }
+
+        try
+        {
+            var isBinary = string.Equals(context.Request.ContentType, "application/octet-stream", StringComparison.OrdinalIgnoreCase);
+            if (isBinary && _connection.Protocol == 4)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                _connection.CloseNow(EngineCloseReason.TransportError, "invalid content");
+                return;
+            }
+
+            var max = _server.Options.MaxHttpBufferSize;
+            var body = await RequestBody.ReadAsync(context, max);
+            if (body is null)
+            {
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    _connection.CloseNow(EngineCloseReason.TransportError, "data request connection closed prematurely");
+                    return;
+                }
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                _connection.CloseNow(EngineCloseReason.TransportError, "payload too large");
+                return;
+            }
+
+            try
+            {
+                var ok = EnginePacketCodec.DecodePayload(body.Value.Span, _connection,
+                    static (c, p) => c.OnPacket(p));
+                if (!ok) _connection.OnParseError();
+            }
+            finally
+            {
+                body.Value.Dispose();
+            }
+
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/html";
+            response.ContentLength = 2;
+            response.Headers.CacheControl = "no-store";
+            await response.Body.WriteAsync("ok"u8.ToArray(), context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            _connection.CloseNow(EngineCloseReason.TransportError, "data request connection closed prematurely");
+        }
+        finally
+        {
+            Volatile.Write(ref _postActive, 0);
+        }
+    }
+}

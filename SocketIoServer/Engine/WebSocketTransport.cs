@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace SocketIoServer.Engine;
+
+/// <summary>
+/// The WebSocket transport of one session: a receive loop that decodes frames, and one send loop that drains the
+/// session's outbox. Only the send loop writes to the socket once it runs, so sends never overlap.
+/// </summary>
+internal sealed class WebSocketTransport
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly WebSocket _socket;
+    private readonly EngineServer _server;
+    private EngineConnection? _connection;
+    private byte[] _receiveBuffer = ArrayPool<byte>.Shared.Rent(4096);
+
+    public WebSocketTransport(WebSocket socket, EngineServer server)
+    {
+        _socket = socket;
+        _server = server;
+    }
+
+    /// <summary>A new session opened directly over WebSocket.</summary>
+    public async Task RunDirectAsync(EngineConnection connection)
+    {
+        _connection = connection;
+        connection.AttachWebSocket(this);
+        connection.Start();
+        var send = SendLoopAsync(connection);
+        await ReceiveLoopAsync(connection);
+        await send;
+        ReturnBuffer();
+    }
+
+    /// <summary>An upgrade of an existing polling session: probe, then switch.</summary>
+    public async Task RunUpgradeAsync(EngineConnection connection)
+    {
+        _connection = connection;
+        try
+        {
+            if (!await ProbeAsync(connection))
+            {
+                connection.AbortUpgrade();
+                await CloseSocketAsync();
+                return;
+            }
+            connection.CompleteUpgrade(this);
+            var send = SendLoopAsync(connection);
+            await ReceiveLoopAsync(connection);
+            await send;
+        }
+        finally
+        {
+            ReturnBuffer();
+        }
+    }
+
+    /// <summary>Rejects a WebSocket whose session cannot be upgraded (closed, already upgrading or upgraded).</summary>
+    public async Task RefuseAsync()
+    {
+        await CloseSocketAsync();
+        ReturnBuffer();
+    }
+
+    private async Task<bool> ProbeAsync(EngineConnection connection)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ClosedToken);
+        timeout.CancelAfter(_server.Options.UpgradeTimeout);
+        var probed = false;
+        try
+        {
+            while (true)
+            {
+                var (type, length) = await ReceiveMessageAsync(timeout.Token);
+                if (type == WebSocketMessageType.Close || length < 0) return false;
+                var data = _receiveBuffer.AsSpan(0, length);
+                if (type == WebSocketMessageType.Text && !probed && data.SequenceEqual("2probe"u8))
+                {
+                    await _socket.SendAsync(OutboundFrame.ProbePong.Data, WebSocketMessageType.Text, true, timeout.Token);
+                    probed = true;
+                    connection.Polling?.RequestNoop();
+                    continue;
+                }
+                if (type == WebSocketMessageType.Text && probed && data.SequenceEqual("5"u8))
+                    return connection.IsOpen;
+                return false; // anything else aborts the upgrade, as in Node.js
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            return false;
+        }
+    }
+
+    private async Task ReceiveLoopAsync(EngineConnection connection)
+    {
+        try
+        {
+            while (true)
+            {
+                var (type, length) = await ReceiveMessageAsync(CancellationToken.None);
+                if (type == WebSocketMessageType.Close)
+                {
+                    connection.CloseNow(EngineCloseReason.TransportClose);
+                    return;
+                }
+                if (length < 0)
+                {
+                    connection.CloseNow(EngineCloseReason.TransportError, "message too big");
+                    return;
+                }
+                if (!connection.IsOpen && !connection.IsClosingForFlush) continue;
+
+                var data = _receiveBuffer.AsSpan(0, length);
+                if (type == WebSocketMessageType.Binary)
+                {
+                    connection.OnPacket(new InboundPacket(EnginePacketType.Message, data, true));
+                }
+                else if (EnginePacketCodec.TryParseText(data, out var packetType, out var payload))
+                {
+                    connection.OnPacket(new InboundPacket(packetType, payload, false));
+                }
+                else
+                {
+                    connection.OnParseError();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            connection.CloseNow(EngineCloseReason.TransportError, ex.Message);
+        }
+    }
+
+    /// <summary>Reads one whole message into the receive buffer; length -1 when it exceeds maxHttpBufferSize.</summary>
+    private async Task<(WebSocketMessageType Type, int Length)> ReceiveMessageAsync(CancellationToken token)
+    {
+        var max = _server.Options.MaxHttpBufferSize;
+        var length = 0;
+        while (true)
+        {
+            if (length == _receiveBuffer.Length)
+            {
+                if (length >= max + 1)
+                {
+                    await CloseSocketAsync(WebSocketCloseStatus.MessageTooBig);
+                    return (WebSocketMessageType.Binary, -1);
+                }
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(length * 2, max + 1));
+                _receiveBuffer.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_receiveBuffer);
+                _receiveBuffer = bigger;
+            }
+
+            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length), token);
+            if (result.MessageType == WebSocketMessageType.Close) return (WebSocketMessageType.Close, 0);
+            length += result.Count;
+            if (length > max)
+            {
+                await CloseSocketAsync(WebSocketCloseStatus.MessageTooBig);
+                return (result.MessageType, -1);
+            }
+            if (result.EndOfMessage) return (result.MessageType, length);
+        }
+    }
+
+    private async Task SendLoopAsync(EngineConnection connection)
+    {
+        var reader = connection.Outbox;
+        var token = connection.ClosedToken;
+        try
+        {
+            while (await reader.WaitToReadAsync(token))
+            {
+                while (reader.TryRead(out var frame))
+                {
+                    await _socket.SendAsync(frame.Data,
+                        frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, token);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            // closed under us; the receive loop reports why
+        }
+
+        // The outbox completes when the session closes: after a server-side Close() every queued frame is out.
+        var forced = !connection.IsFullyClosed;
+        await CloseSocketAsync();
+        if (forced) connection.CloseNow(EngineCloseReason.ForcedClose);
+    }
+
+    /// <summary>Called when the session closed for another reason; the send loop wakes up and closes the socket.</summary>
+    public void OnSessionClosed()
+    {
+        _ = AbortLaterAsync();
+    }
+
+    private async Task AbortLaterAsync()
+    {
+        // A peer that never completes the closing handshake must not keep the socket alive.
+        await Task.Delay(CloseHandshakeTimeout * 2).ConfigureAwait(false);
+        if (_socket.State != WebSocketState.Closed && _socket.State != WebSocketState.Aborted) _socket.Abort();
+    }
+
+    private async Task CloseSocketAsync(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+        try
+        {
+            await _socket.CloseOutputAsync(status, null, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    private void ReturnBuffer()
+    {
+        var buffer = Interlocked.Exchange(ref _receiveBuffer, Array.Empty<byte>());
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+    }
+}

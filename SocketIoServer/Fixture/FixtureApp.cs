@@ -1,0 +1,74 @@
+using SocketIoServer.Engine;
+using SocketIoServer.Hosting;
+using SocketIoServer.Server;
+
+namespace SocketIoServer.Fixture;
+
+/// <summary>
+/// The protocol fixture: the reference server of the official Engine.IO and Socket.IO test suites, plus the
+/// events of CONTRACTS.md section 2. Conformance runs and benchmarks talk to it.
+/// </summary>
+public static class FixtureApp
+{
+    public static WebApplication Build(IReadOnlyList<string> args)
+    {
+        var options = FixtureOptions.Parse(args);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.ListenAnyIP(options.Port);
+            k.AddServerHeader = false;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSocketIo(o => Configure(o, options));
+
+        var app = builder.Build();
+        var engineOptions = new EngineOptions();
+        ConfigureEngine(engineOptions, options);
+        app.MapEngineIo("/engine.io", engineOptions, new EchoEngineHandler());
+        app.MapSocketIo(ConfigureHandlers);
+        return app;
+    }
+
+    private static void Configure(SocketIoOptions o, FixtureOptions options)
+    {
+        o.Path = "/socket.io";
+        o.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
+        ConfigureEngine(o.Engine, options);
+    }
+
+    private static void ConfigureEngine(EngineOptions e, FixtureOptions options)
+    {
+        e.PingInterval = TimeSpan.FromMilliseconds(options.PingIntervalMs);
+        e.PingTimeout = TimeSpan.FromMilliseconds(options.PingTimeoutMs);
+        e.MaxHttpBufferSize = 1_000_000;
+        e.Cors = new EngineCorsOptions { Origins = ["*"] };
+    }
+
+    /// <summary>The fixture's events, as CONTRACTS.md section 2 lists them.</summary>
+    public static void ConfigureHandlers(IoServer io)
+    {
+        io.OnConnection(socket =>
+        {
+            socket.Emit("auth", socket.Handshake.Auth);
+            socket.On("message", e => socket.Emit("message-back", e.Args));
+            socket.On("message-with-ack", e => e.Ack(e.Args));
+            socket.On("join-room", e =>
+            {
+                var room = e.Arg<string>(0);
+                if (room is null) return;
+                socket.Join(room);
+                e.Ack(room);
+            });
+            socket.On("room-broadcast", e =>
+            {
+                var room = e.Arg<string>(0);
+                if (room is null) return;
+                io.To(room).Emit("room-broadcast", e.Args[1..]);
+            });
+            socket.On("broadcast", e => io.Emit("broadcast", e.Args));
+        });
+
+        io.Of("/custom").OnConnection(socket => socket.Emit("auth", socket.Handshake.Auth));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace SocketIoServer.Fixture;
+
+/// <summary>Command-line flags of the protocol fixture (CONTRACTS.md section 2).</summary>
+internal sealed record FixtureOptions
+{
+    public int Port { get; init; } = 3000;
+
+    public int PingIntervalMs { get; init; } = 300;
+
+    public int PingTimeoutMs { get; init; } = 200;
+
+    /// <summary>Parses the flags after "fixture"; throws <see cref="ArgumentException"/> naming a bad one.</summary>
+    public static FixtureOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new FixtureOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var flag = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{flag} needs a value");
+            int Number(int min, int max)
+            {
+                var text = Value();
+                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+                    throw new ArgumentException($"{flag}: '{text}' is not a number between {min} and {max}");
+                return n;
+            }
+
+            options = flag switch
+            {
+                "--port" => options with { Port = Number(0, 65535) },
+                "--ping-interval" => options with { PingIntervalMs = Number(1, int.MaxValue) },
+                "--ping-timeout" => options with { PingTimeoutMs = Number(1, int.MaxValue) },
+                "--parser" or "--allow-eio3" or "--recovery" or "--compression" or "--redis" or "--redis-streams" =>
+                    throw new ArgumentException($"{flag} is not available in this build yet"),
+                _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
+            };
+        }
+        return options;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SocketIoServer.Engine;
+using SocketIoServer.Server;
+
+namespace SocketIoServer.Hosting;
+
+public static class SocketIoEndpointExtensions
+{
+    private const string WebSocketsAdded = "SocketIoServer.WebSocketsAdded";
+
+    /// <summary>
+    /// Serves the registered <see cref="IoServer"/> on its path (HTTP long-polling and WebSocket on the same
+    /// endpoint), after letting <paramref name="configure"/> set up namespaces and handlers. The one call an
+    /// ASP.NET Core app needs, with <c>AddSocketIo</c>.
+    /// </summary>
+    public static IEndpointConventionBuilder MapSocketIo(this WebApplication app, Action<IoServer>? configure = null)
+    {
+        EnsureWebSockets(app);
+        var io = app.Services.GetRequiredService<IoServer>();
+        configure?.Invoke(io);
+        return MapPath(app, io.Options.Path, io.HandleRequestAsync);
+    }
+
+    /// <summary>Serves a bare Engine.IO server (no Socket.IO layer) on <paramref name="path"/>.</summary>
+    public static EngineServer MapEngineIo(this WebApplication app, string path, EngineOptions options, IEngineHandler handler)
+    {
+        EnsureWebSockets(app);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SocketIoServer.Engine");
+        var engine = new EngineServer(options, handler, logger, app.Services.GetService<TimeProvider>());
+        app.Lifetime.ApplicationStopping.Register(() => engine.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        MapPath(app, path, engine.HandleRequestAsync);
+        return engine;
+    }
+
+    private static IEndpointConventionBuilder MapPath(IEndpointRouteBuilder endpoints, string path, RequestDelegate handler)
+    {
+        var trimmed = path.TrimEnd('/');
+        // "/socket.io", "/socket.io/" and anything below, every method (OPTIONS preflights included)
+        return endpoints.Map(trimmed + "/{**rest}", handler);
+    }
+
+    private static void EnsureWebSockets(WebApplication app)
+    {
+        var properties = ((IApplicationBuilder)app).Properties;
+        if (properties.ContainsKey(WebSocketsAdded)) return;
+        properties[WebSocketsAdded] = true;
+        app.UseWebSockets();
+    }
+}

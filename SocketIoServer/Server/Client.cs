@@ -1,0 +1,175 @@
+using System.Text.Json.Nodes;
+using SocketIoServer.Engine;
+using SocketIoServer.Parser;
+
+namespace SocketIoServer.Server;
+
+/// <summary>
+/// The Socket.IO side of one Engine.IO connection: decodes its packets, keeps its sockets (one per namespace) and
+/// writes encoded packets to it. Engine calls for one connection never overlap, so decoding needs no lock.
+/// </summary>
+public sealed class Client
+{
+    private readonly IoServer _server;
+    private readonly PacketDecoder _decoder;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _connecting = new(StringComparer.Ordinal);
+    private ITimer? _connectTimer;
+
+    internal Client(IoServer server, EngineConnection connection)
+    {
+        _server = server;
+        Connection = connection;
+        _decoder = new PacketDecoder(server.Options.MaxAttachments);
+        _connectTimer = server.Time.CreateTimer(static s => ((Client)s!).OnConnectTimeout(), this,
+            server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public EngineConnection Connection { get; }
+
+    /// <summary>Queues an encoded packet and its attachments; false when dropped (closed, or volatile and not writable).</summary>
+    internal bool Write(EncodedPacket packet, bool volatileFlag)
+    {
+        if (volatileFlag && !Connection.IsWritable) return false;
+        var frame = OutboundFrame.Text(packet.Text);
+        return packet.Attachments.Length == 0 ? Connection.Send(frame) : Connection.SendBatch(frame, packet.Attachments);
+    }
+
+    internal void OnText(ReadOnlySpan<byte> utf8)
+    {
+        SocketIoPacket? packet;
+        try
+        {
+            packet = _decoder.DecodeText(utf8);
+        }
+        catch (PacketParseException ex)
+        {
+            OnParseError(ex);
+            return;
+        }
+        if (packet is not null) Dispatch(packet);
+    }
+
+    internal void OnBinary(ReadOnlySpan<byte> data)
+    {
+        SocketIoPacket? packet;
+        try
+        {
+            packet = _decoder.DecodeBinary(data);
+        }
+        catch (PacketParseException ex)
+        {
+            OnParseError(ex);
+            return;
+        }
+        if (packet is not null) Dispatch(packet);
+    }
+
+    private void OnParseError(PacketParseException error)
+    {
+        _server.Log.ParseError(Connection.Id, error.Message);
+        foreach (var socket in SocketsSnapshot()) socket.OnError(error);
+        Connection.Abort(EngineCloseReason.ParseError, error.Message);
+    }
+
+    private void Dispatch(SocketIoPacket packet)
+    {
+        Socket? socket;
+        bool connecting;
+        lock (_gate)
+        {
+            _sockets.TryGetValue(packet.Namespace, out socket);
+            connecting = _connecting.Contains(packet.Namespace);
+        }
+
+        if (socket is null && !connecting && packet.Type == PacketType.Connect)
+        {
+            Connect(packet.Namespace, packet.Data as JsonObject ?? new JsonObject());
+        }
+        else if (socket is not null && packet.Type is not (PacketType.Connect or PacketType.ConnectError))
+        {
+            socket.OnPacket(packet);
+        }
+        else
+        {
+            // a packet for a namespace it did not join, or a second CONNECT: Node.js closes the connection
+            Close();
+        }
+    }
+
+    private void Connect(string name, JsonObject auth)
+    {
+        var nsp = _server.ResolveNamespace(name, auth);
+        if (nsp is null)
+        {
+            Write(PacketEncoder.EncodeObject("4"u8, PacketType.ConnectError, name, new { message = "Invalid namespace" }), false);
+            return;
+        }
+
+        lock (_gate) _connecting.Add(name);
+        _ = nsp.AddAsync(this, auth);
+    }
+
+    internal void OnJoined(Socket socket)
+    {
+        lock (_gate)
+        {
+            _connecting.Remove(socket.Namespace.Name);
+            _sockets[socket.Namespace.Name] = socket;
+        }
+        Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+    }
+
+    internal void OnJoinFailed(string nsp)
+    {
+        lock (_gate) _connecting.Remove(nsp);
+    }
+
+    internal void Remove(Socket socket)
+    {
+        lock (_gate)
+        {
+            if (_sockets.TryGetValue(socket.Namespace.Name, out var current) && ReferenceEquals(current, socket))
+                _sockets.Remove(socket.Namespace.Name);
+        }
+    }
+
+    private List<Socket> SocketsSnapshot()
+    {
+        lock (_gate) return _sockets.Values.ToList();
+    }
+
+    /// <summary>Disconnects every socket (each gets a DISCONNECT packet), then closes the connection.</summary>
+    internal void DisconnectAll()
+    {
+        foreach (var socket in SocketsSnapshot()) socket.Disconnect();
+        Close();
+    }
+
+    /// <summary>Closes the connection once what is queued has gone out; sockets left see "forced server close".</summary>
+    internal void Close()
+    {
+        if (!Connection.IsOpen) return;
+        Connection.Close();
+        OnEngineClosed(DisconnectReason.ForcedServerClose, null);
+    }
+
+    private void OnConnectTimeout()
+    {
+        bool joined;
+        lock (_gate) joined = _sockets.Count > 0;
+        if (!joined)
+        {
+            _server.Log.ConnectTimeout(Connection.Id);
+            Close();
+        }
+    }
+
+    internal void OnEngineClosed(string reason, string? description)
+    {
+        Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+        foreach (var socket in SocketsSnapshot()) socket.OnClose(reason, description);
+        _decoder.Reset();
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text.Json.Nodes;
+
+namespace SocketIoServer.Server;
+
+/// <summary>
+/// The single-node adapter: rooms in memory under one lock that is never held across an await, and broadcasts
+/// encoded once and queued on each receiver's connection.
+/// </summary>
+public class InMemoryAdapter : IAdapter
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
+
+    public InMemoryAdapter(Namespace nsp) => Namespace = nsp;
+
+    public Namespace Namespace { get; }
+
+    public virtual Task InitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    public void AddAll(string socketId, IEnumerable<string> rooms)
+    {
+        lock (_gate)
+        {
+            if (!_sids.TryGetValue(socketId, out var joined)) _sids[socketId] = joined = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var room in rooms)
+            {
+                joined.Add(room);
+                if (!_rooms.TryGetValue(room, out var members)) _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
+                members.Add(socketId);
+            }
+        }
+    }
+
+    public void Del(string socketId, string room)
+    {
+        lock (_gate)
+        {
+            if (_sids.TryGetValue(socketId, out var joined)) joined.Remove(room);
+            RemoveFromRoom(socketId, room);
+        }
+    }
+
+    public void DelAll(string socketId)
+    {
+        lock (_gate)
+        {
+            if (!_sids.Remove(socketId, out var joined)) return;
+            foreach (var room in joined) RemoveFromRoom(socketId, room);
+        }
+    }
+
+    private void RemoveFromRoom(string socketId, string room)
+    {
+        if (_rooms.TryGetValue(room, out var members) && members.Remove(socketId) && members.Count == 0)
+            _rooms.Remove(room);
+    }
+
+    public IReadOnlySet<string> SocketRooms(string socketId)
+    {
+        lock (_gate)
+            return _sids.TryGetValue(socketId, out var joined) ? new HashSet<string>(joined, StringComparer.Ordinal) : BroadcastOptions.EmptySet;
+    }
+
+    public IReadOnlyDictionary<string, int> Rooms
+    {
+        get
+        {
+            lock (_gate) return _rooms.ToDictionary(r => r.Key, r => r.Value.Count, StringComparer.Ordinal);
+        }
+    }
+
+    public virtual Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
+    {
+        var encoded = packet.Encoded;
+        foreach (var socket in LocalSockets(options))
+            socket.Client.Write(encoded, options.Volatile);
+        return Task.CompletedTask;
+    }
+
+    public virtual Task BroadcastWithAckAsync(BroadcastPacket packet, BroadcastOptions options, Action<int> clientCount, Action<JsonNode?[]> onAck)
+    {
+        var encoded = packet.Encoded;
+        var count = 0;
+        foreach (var socket in LocalSockets(options))
+        {
+            socket.RegisterAck(packet.AckId!.Value, onAck);
+            if (socket.Client.Write(encoded, options.Volatile)) count++;
+            else socket.UnregisterAck(packet.AckId!.Value);
+        }
+        clientCount(count);
+        return Task.CompletedTask;
+    }
+
+    public virtual Task<IReadOnlySet<string>> SocketsAsync(IReadOnlySet<string> rooms)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var socket in LocalSockets(new BroadcastOptions { Rooms = rooms })) ids.Add(socket.Id);
+        return Task.FromResult<IReadOnlySet<string>>(ids);
+    }
+
+    public virtual Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options) =>
+        Task.FromResult<IReadOnlyList<RemoteSocket>>(LocalSockets(options).Select(s => s.ToRemote()).ToList());
+
+    public virtual Task AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        foreach (var socket in LocalSockets(options)) socket.Join(rooms);
+        return Task.CompletedTask;
+    }
+
+    public virtual Task DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        foreach (var socket in LocalSockets(options))
+            foreach (var room in rooms) socket.Leave(room);
+        return Task.CompletedTask;
+    }
+
+    public virtual Task DisconnectSocketsAsync(BroadcastOptions options, bool close)
+    {
+        foreach (var socket in LocalSockets(options)) socket.Disconnect(close);
+        return Task.CompletedTask;
+    }
+
+    public virtual Task<IReadOnlyList<JsonNode?[]>> ServerSideEmitAsync(string eventName, IReadOnlyList<object?> args, bool expectAck, TimeSpan? timeout) =>
+        Task.FromResult<IReadOnlyList<JsonNode?[]>>(Array.Empty<JsonNode?[]>()); // no other node to reach
+
+    public virtual Task<int> ServerCountAsync() => Task.FromResult(1);
+
+    /// <summary>The connected local sockets a broadcast with <paramref name="options"/> reaches.</summary>
+    public List<Socket> LocalSockets(BroadcastOptions options)
+    {
+        var result = new List<Socket>();
+        lock (_gate)
+        {
+            if (options.Rooms.Count > 0)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var room in options.Rooms)
+                {
+                    if (!_rooms.TryGetValue(room, out var members)) continue;
+                    foreach (var id in members)
+                    {
+                        if (!seen.Add(id) || IsExcluded(id, options)) continue;
+                        if (Namespace.TryGetSocket(id, out var socket)) result.Add(socket);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var id in _sids.Keys)
+                {
+                    if (IsExcluded(id, options)) continue;
+                    if (Namespace.TryGetSocket(id, out var socket)) result.Add(socket);
+                }
+            }
+        }
+        return result;
+    }
+
+    private bool IsExcluded(string socketId, BroadcastOptions options)
+    {
+        if (options.Except.Count == 0) return false;
+        if (!_sids.TryGetValue(socketId, out var joined)) return false;
+        foreach (var room in options.Except)
+            if (joined.Contains(room)) return true;
+        return false;
+    }
+}

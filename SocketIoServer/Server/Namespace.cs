@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using SocketIoServer.Parser;
+
+namespace SocketIoServer.Server;
+
+/// <summary>
+/// A Socket.IO namespace: its middlewares, its connection handlers, its sockets and its adapter (rooms and
+/// broadcasts).
+/// </summary>
+public sealed partial class Namespace
+{
+    private static readonly HashSet<string> ReservedEvents = new(StringComparer.Ordinal)
+    {
+        "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener",
+    };
+
+    private readonly ConcurrentDictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private List<Func<Socket, CancellationToken, ValueTask>> _middlewares = new();
+    private List<Action<Socket>> _connectionHandlers = new();
+    private long _ackIds;
+
+    internal Namespace(IoServer server, string name, ParentNamespace? parent = null)
+    {
+        Server = server;
+        Name = name;
+        Parent = parent;
+        Adapter = server.Options.AdapterFactory?.Invoke(this) ?? new InMemoryAdapter(this);
+    }
+
+    public string Name { get; }
+
+    public IoServer Server { get; }
+
+    public IAdapter Adapter { get; }
+
+    /// <summary>The dynamic namespace this one was created from, if any.</summary>
+    public ParentNamespace? Parent { get; }
+
+    /// <summary>The connected sockets of this node, by id.</summary>
+    public IReadOnlyDictionary<string, Socket> Sockets => _sockets;
+
+    public bool TryGetSocket(string id, out Socket socket) => _sockets.TryGetValue(id, out socket!);
+
+    /// <summary>
+    /// Adds a middleware run for every incoming connection before it is accepted. Throw (preferably a
+    /// <see cref="ConnectionRefusedException"/>) to refuse it.
+    /// </summary>
+    public Namespace Use(Func<Socket, CancellationToken, ValueTask> middleware)
+    {
+        lock (_gate) _middlewares = [.. _middlewares, middleware];
+        return this;
+    }
+
+    /// <summary>A synchronous middleware; throw to refuse the connection.</summary>
+    public Namespace Use(Action<Socket> middleware) => Use((s, _) =>
+    {
+        middleware(s);
+        return ValueTask.CompletedTask;
+    });
+
+    /// <summary>Handles each new connection (Node.js's <c>on("connection")</c>).</summary>
+    public Namespace OnConnection(Action<Socket> handler)
+    {
+        lock (_gate) _connectionHandlers = [.. _connectionHandlers, handler];
+        return this;
+    }
+
+    internal long NextAckId() => Interlocked.Increment(ref _ackIds) - 1;
+
+    internal void ThrowIfReserved(string eventName)
+    {
+        if (ReservedEvents.Contains(eventName))
+            throw new ArgumentException($"\"{eventName}\" is a reserved event name", nameof(eventName));
+    }
+
+    internal async Task AddAsync(Client client, JsonObject auth)
+    {
+        var handshake = Handshake.From(client.Connection.Request, auth, Server.Time.GetUtcNow());
+        var socket = new Socket(this, client, handshake);
+        Exception? refusal = null;
+        try
+        {
+            foreach (var middleware in Middlewares()) await middleware(socket, client.Connection.ClosedToken);
+        }
+        catch (Exception ex)
+        {
+            refusal = ex;
+        }
+
+        if (!client.Connection.IsOpen)
+        {
+            client.OnJoinFailed(Name);
+            return;
+        }
+
+        if (refusal is not null)
+        {
+            client.OnJoinFailed(Name);
+            Server.Log.ConnectionRefused(client.Connection.Id, Name, refusal.Message);
+            var data = refusal is ConnectionRefusedException { ErrorData: { } d } ? d : null;
+            object payload = data is null ? new ErrorPayload(refusal.Message) : new ErrorPayloadWithData(refusal.Message, data);
+            client.Write(PacketEncoder.EncodeObject("4"u8, PacketType.ConnectError, Name, payload), false);
+            return;
+        }
+
+        _sockets[socket.Id] = socket;
+        client.OnJoined(socket);
+        socket.OnConnected();
+        Server.Log.SocketConnected(socket.Id, Name, client.Connection.Id);
+        foreach (var handler in ConnectionHandlers())
+        {
+            try
+            {
+                handler(socket);
+            }
+            catch (Exception ex)
+            {
+                Server.Log.HandlerFailed(socket.Id, ex);
+            }
+        }
+    }
+
+    private IEnumerable<Func<Socket, CancellationToken, ValueTask>> Middlewares() =>
+        Parent is null ? _middlewares : Parent.Middlewares.Concat(_middlewares);
+
+    private IEnumerable<Action<Socket>> ConnectionHandlers() =>
+        Parent is null ? _connectionHandlers : Parent.ConnectionHandlers.Concat(_connectionHandlers);
+
+    internal void Remove(Socket socket)
+    {
+        _sockets.TryRemove(socket.Id, out _);
+        if (Parent is not null && Server.Options.CleanupEmptyChildNamespaces && _sockets.IsEmpty)
+            Server.RemoveChildNamespace(this);
+    }
+
+    private sealed record ErrorPayload(
+        [property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message);
+
+    private sealed record ErrorPayloadWithData(
+        [property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message,
+        [property: System.Text.Json.Serialization.JsonPropertyName("data")] object Data);
+}

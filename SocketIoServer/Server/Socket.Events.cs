@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SocketIoServer.Parser;
+
+namespace SocketIoServer.Server;
+
+public sealed partial class Socket
+{
+    private readonly Lock _handlersGate = new();
+    private Dictionary<string, List<Delegate>> _handlers = new(StringComparer.Ordinal);
+    private List<Action<SocketEvent>> _anyHandlers = new();
+    private List<Action<string, JsonNode?[]>> _anyOutgoingHandlers = new();
+
+    /// <summary>Raised before the socket leaves its rooms (they are still readable), with the reason.</summary>
+    public event Action<Socket, string>? Disconnecting;
+
+    /// <summary>Raised once the socket is disconnected, with the reason (as Node.js names it).</summary>
+    public event Action<Socket, string>? Disconnected;
+
+    /// <summary>Raised for a parse or protocol error on the underlying connection, before it closes.</summary>
+    public event Action<Socket, Exception>? Error;
+
+    /// <summary>Handles an event. Handlers run in arrival order; several per event are allowed.</summary>
+    public Socket On(string eventName, Action<SocketEvent> handler) => AddHandler(eventName, handler);
+
+    /// <summary>Handles an event asynchronously; the next event does not wait for the task, and its failure is logged.</summary>
+    public Socket On(string eventName, Func<SocketEvent, Task> handler) => AddHandler(eventName, handler);
+
+    /// <summary>Handles every event (after the specific handlers, as Node.js's <c>onAny</c>).</summary>
+    public Socket OnAny(Action<SocketEvent> handler)
+    {
+        lock (_handlersGate) _anyHandlers = [.. _anyHandlers, handler];
+        return this;
+    }
+
+    public Socket OffAny(Action<SocketEvent>? handler = null)
+    {
+        lock (_handlersGate) _anyHandlers = handler is null ? [] : _anyHandlers.Where(h => h != handler).ToList();
+        return this;
+    }
+
+    /// <summary>Removes one handler of an event, or all of them when <paramref name="handler"/> is null.</summary>
+    public Socket Off(string eventName, Delegate? handler = null)
+    {
+        lock (_handlersGate)
+        {
+            var copy = new Dictionary<string, List<Delegate>>(_handlers, StringComparer.Ordinal);
+            if (handler is null) copy.Remove(eventName);
+            else if (copy.TryGetValue(eventName, out var list)) copy[eventName] = list.Where(h => h != handler).ToList();
+            _handlers = copy;
+        }
+        return this;
+    }
+
+    /// <summary>Observes every event this socket sends (Node.js's <c>onAnyOutgoing</c>).</summary>
+    public Socket OnAnyOutgoing(Action<string, JsonNode?[]> handler)
+    {
+        lock (_handlersGate) _anyOutgoingHandlers = [.. _anyOutgoingHandlers, handler];
+        return this;
+    }
+
+    private Socket AddHandler(string eventName, Delegate handler)
+    {
+        lock (_handlersGate)
+        {
+            // copy on write: dispatch reads without a lock
+            var copy = new Dictionary<string, List<Delegate>>(_handlers, StringComparer.Ordinal);
+            copy[eventName] = copy.TryGetValue(eventName, out var list) ? [.. list, handler] : [handler];
+            _handlers = copy;
+        }
+        return this;
+    }
+
+    internal void OnPacket(SocketIoPacket packet)
+    {
+        switch (packet.Type)
+        {
+            case PacketType.Event:
+            case PacketType.BinaryEvent:
+                OnEvent(packet);
+                break;
+            case PacketType.Ack:
+            case PacketType.BinaryAck:
+                OnAck(packet);
+                break;
+            case PacketType.Disconnect:
+                OnClose(DisconnectReason.ClientNamespaceDisconnect, null);
+                break;
+        }
+    }
+
+    private void OnEvent(SocketIoPacket packet)
+    {
+        if (packet.Data is not JsonArray array || array.Count == 0) return;
+        var first = array[0];
+        var name = first is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            ? v.GetValue<string>()
+            : first?.ToJsonString() ?? "";
+        var args = new JsonNode?[array.Count - 1];
+        for (var i = 1; i < array.Count; i++) args[i - 1] = array[i];
+        var evt = new SocketEvent(this, name, args, packet.Id);
+
+        if (_handlers.TryGetValue(name, out var handlers))
+        {
+            foreach (var handler in handlers) Invoke(handler, evt);
+        }
+        foreach (var any in _anyHandlers) Invoke(any, evt);
+    }
+
+    private void Invoke(Delegate handler, SocketEvent evt)
+    {
+        try
+        {
+            switch (handler)
+            {
+                case Action<SocketEvent> action:
+                    action(evt);
+                    break;
+                case Func<SocketEvent, Task> func:
+                    var task = func(evt);
+                    if (!task.IsCompletedSuccessfully)
+                        task.ContinueWith(static (t, s) => ((Socket)s!).Namespace.Server.Log.HandlerFailed(((Socket)s!).Id, t.Exception!),
+                            this, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            Namespace.Server.Log.HandlerFailed(Id, ex);
+        }
+    }
+
+    private void OnAck(SocketIoPacket packet)
+    {
+        if (packet.Id is not { } id || !_acks.TryRemove(id, out var callback)) return;
+        var args = packet.Data is JsonArray array ? array.ToArray() : [];
+        try
+        {
+            callback.OnAck(args);
+        }
+        catch (Exception ex)
+        {
+            Namespace.Server.Log.HandlerFailed(Id, ex);
+        }
+    }
+
+    /// <summary>Called when the socket joined: send CONNECT, join its own room.</summary>
+    internal void OnConnected()
+    {
+        System.Threading.Volatile.Write(ref _state, 1);
+        Join(Id);
+        Client.Write(PacketEncoder.EncodeObject("4"u8, PacketType.Connect, Namespace.Name, new ConnectReply(Id)), volatileFlag: false);
+    }
+
+    internal void OnError(Exception error)
+    {
+        try { Error?.Invoke(this, error); }
+        catch (Exception ex) { Namespace.Server.Log.HandlerFailed(Id, ex); }
+    }
+
+    /// <summary>Leaves the namespace: "disconnecting" (rooms still there), leave all rooms, then "disconnect".</summary>
+    internal void OnClose(string reason, string? description)
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
+        try { Disconnecting?.Invoke(this, reason); }
+        catch (Exception ex) { Namespace.Server.Log.HandlerFailed(Id, ex); }
+
+        Namespace.Adapter.DelAll(Id);
+        Namespace.Remove(this);
+        Client.Remove(this);
+        foreach (var id in _acks.Keys)
+        {
+            // pending acknowledgements will never come; let their waiters go
+            if (_acks.TryRemove(id, out var waiter)) waiter.OnFail?.Invoke(new SocketDisconnectedException(reason));
+        }
+
+        Namespace.Server.Log.SocketDisconnected(Id, Namespace.Name, reason);
+        try { Disconnected?.Invoke(this, reason); }
+        catch (Exception ex) { Namespace.Server.Log.HandlerFailed(Id, ex); }
+    }
+
+    private sealed record ConnectReply([property: System.Text.Json.Serialization.JsonPropertyName("sid")] string Sid);
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+
+namespace SocketIoServer.Server;
+
+/// <summary>Emits to one socket with flags: a timeout for the acknowledgement, or volatile delivery.</summary>
+public readonly struct SocketEmitter
+{
+    private readonly Socket _socket;
+    private readonly TimeSpan? _timeout;
+    private readonly bool _volatile;
+
+    internal SocketEmitter(Socket socket, TimeSpan? timeout, bool volatileFlag)
+    {
+        _socket = socket;
+        _timeout = timeout;
+        _volatile = volatileFlag;
+    }
+
+    public SocketEmitter Timeout(TimeSpan timeout) => new(_socket, timeout, _volatile);
+
+    public SocketEmitter Volatile => new(_socket, _timeout, true);
+
+    public bool Emit(string eventName, params object?[] args)
+    {
+        _socket.Namespace.ThrowIfReserved(eventName);
+        if (!_socket.IsConnected) return false;
+        return _socket.Client.Write(Parser.PacketEncoder.EncodeEvent("4"u8, _socket.Namespace.Name, eventName, args), _volatile);
+    }
+
+    /// <summary>Sends and waits for the acknowledgement; throws <see cref="TimeoutException"/> when it is late.</summary>
+    public Task<JsonNode?[]> EmitWithAckAsync(string eventName, params object?[] args) =>
+        _socket.EmitWithAckAsync(eventName, args, _timeout, _volatile, CancellationToken.None);
+
+    public Task<JsonNode?[]> EmitWithAckAsync(string eventName, object?[] args, CancellationToken cancellationToken) =>
+        _socket.EmitWithAckAsync(eventName, args, _timeout, _volatile, cancellationToken);
+}

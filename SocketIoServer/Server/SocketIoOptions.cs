@@ -1,0 +1,33 @@
+using SocketIoServer.Engine;
+
+namespace SocketIoServer.Server;
+
+/// <summary>Settings of the Socket.IO server. Defaults are those of the Node.js <c>socket.io</c> 4.8 server.</summary>
+public sealed class SocketIoOptions
+{
+    /// <summary>Path the server answers on. Default <c>/socket.io</c>.</summary>
+    public string Path { get; set; } = "/socket.io";
+
+    /// <summary>The Engine.IO settings (ping, buffer size, transports, CORS...).</summary>
+    public EngineOptions Engine { get; set; } = new();
+
+    /// <summary>How long a connection may stay without joining any namespace. Default 45 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Most binary attachments one packet may carry. Default 10, as socket.io-parser.</summary>
+    public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>Remove a dynamic child namespace once its last socket left. Default false.</summary>
+    public bool CleanupEmptyChildNamespaces { get; set; }
+
+    /// <summary>Makes the adapter of each namespace; default the in-memory adapter.</summary>
+    public Func<Namespace, IAdapter>? AdapterFactory { get; set; }
+
+    internal void Validate()
+    {
+        if (string.IsNullOrEmpty(Path) || Path[0] != '/') throw new InvalidOperationException("SocketIoOptions.Path must start with '/'.");
+        if (ConnectTimeout <= TimeSpan.Zero) throw new InvalidOperationException("SocketIoOptions.ConnectTimeout must be positive.");
+        if (MaxAttachments < 0) throw new InvalidOperationException("SocketIoOptions.MaxAttachments must not be negative.");
+        Engine.Validate();
+    }
+}
