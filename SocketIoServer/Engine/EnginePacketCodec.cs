@@ -15,8 +15,8 @@ public static class EnginePacketCodec
     internal static bool TryParseText(ReadOnlySpan<byte> utf8, out EnginePacketType type, out ReadOnlySpan<byte> data)
     {
         data = default;
-        type = default;
-        if (utf8.IsEmpty) return false;
+        type = EnginePacketType.Open;
+        if (utf8.IsEmpty) return true; // Node.js reads "" as an open packet (Number("") is 0), which is then ignored
         var t = utf8[0];
         if (t < (byte)'0' || t > (byte)'6') return false;
         type = (EnginePacketType)t;

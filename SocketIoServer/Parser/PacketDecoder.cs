@@ -89,9 +89,10 @@ public sealed class PacketDecoder(int maxAttachments = 10)
 
     private Header ParseHeader(ReadOnlySpan<byte> s, out int dataStart)
     {
-        if (s.IsEmpty) throw new PacketParseException("unknown packet type");
-        var typeDigit = s[0] - '0';
-        if (typeDigit is < 0 or > 6) throw new PacketParseException("unknown packet type " + (char)s[0]);
+        // Node.js reads the type with Number(str.charAt(0)): "" is 0 (CONNECT), a non-digit is NaN
+        var typeDigit = s.IsEmpty ? 0 : s[0] - '0';
+        if (typeDigit is < 0 or > 9) throw new PacketParseException("unknown packet type NaN");
+        if (typeDigit > 6) throw new PacketParseException("unknown packet type " + typeDigit);
         var type = (PacketType)typeDigit;
         var i = 0;
 

@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SocketIoServer.Hosting;
+using SocketIoServer.Server;
+
+namespace SocketIoServer.Tests.Interop;
+
+/// <summary>
+/// The server the interop tests talk to, with both real clients (the SocketIOClient package from NUnit, the npm
+/// socket.io-client from the JavaScript suite): every server feature reachable through events. Documented in
+/// js/README.md.
+/// </summary>
+public sealed class InteropApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InteropApp(WebApplication app, IoServer io)
+    {
+        _app = app;
+        Io = io;
+    }
+
+    public IoServer Io { get; }
+
+    public string Url { get; private set; } = "";
+
+    /// <summary>Why each socket was disconnected, by socket id, as the server saw it.</summary>
+    public ConcurrentDictionary<string, string> DisconnectReasons { get; } = new();
+
+    public static async Task<InteropApp> StartAsync(int port = 0, Action<SocketIoOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        builder.Logging.ClearProviders();
+        builder.Services.AddSocketIo(o =>
+        {
+            o.ConnectTimeout = TimeSpan.FromSeconds(5);
+            o.Engine.PingInterval = TimeSpan.FromMilliseconds(1000);
+            o.Engine.PingTimeout = TimeSpan.FromMilliseconds(1000);
+            o.Engine.Cors = new global::SocketIoServer.Engine.EngineCorsOptions { Origins = ["*"] };
+            configure?.Invoke(o);
+        });
+        var app = builder.Build();
+        var io = app.Services.GetRequiredService<IoServer>();
+        var interop = new InteropApp(app, io);
+        app.MapSocketIo(interop.Configure);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        interop.Url = address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal);
+        return interop;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private void Configure(IoServer io)
+    {
+        io.OnConnection(socket => SetUpSocket(io.MainNamespace, socket));
+        io.Of("/custom").OnConnection(socket => SetUpSocket(io.Of("/custom"), socket));
+
+        io.Of("/refused").Use(_ => throw new ConnectionRefusedException("not authorized", new { code = "E_REFUSED" }));
+
+        io.Of("/slow-auth").Use(async (socket, ct) =>
+        {
+            await Task.Delay(100, ct);
+            if (socket.Handshake.Auth["token"]?.GetValue<string>() != "good")
+                throw new InvalidOperationException("bad token");
+        });
+        io.Of("/slow-auth").OnConnection(socket => socket.Emit("auth", socket.Handshake.Auth));
+
+        io.Of(new Regex("^/dynamic-\\d+$")).OnConnection(socket =>
+            socket.Emit("auth", new JsonObject { ["nsp"] = socket.Namespace.Name }));
+    }
+
+    private void SetUpSocket(Namespace nsp, Socket socket)
+    {
+        if (socket.Handshake.Auth["name"] is JsonValue name) socket.Data["name"] = name.GetValue<string>();
+        socket.Disconnected += (s, reason) => DisconnectReasons[s.Id] = reason;
+        socket.Emit("auth", socket.Handshake.Auth);
+
+        socket.On("message", e => socket.Emit("message-back", e.Args));
+        socket.On("message-with-ack", e => e.Ack(e.Args));
+
+        socket.On("server-ack", async e =>
+        {
+            try
+            {
+                var answer = await socket.Timeout(TimeSpan.FromMilliseconds(e.Arg<int?>(1) ?? 2000)).EmitWithAckAsync("ask", e.Args[0]);
+                e.Ack(new JsonObject { ["ok"] = true, ["response"] = new JsonArray(answer.Select(a => a?.DeepClone()).ToArray()) });
+            }
+            catch (TimeoutException)
+            {
+                e.Ack(new JsonObject { ["ok"] = false, ["error"] = "timeout" });
+            }
+        });
+
+        socket.On("binary-from-server", e =>
+            socket.Emit("binary", new byte[] { 1, 2, 3 }, new JsonObject { ["nested"] = JsonValue.Create(new byte[] { 4, 5 }), ["text"] = "t" }));
+
+        socket.On("join", e =>
+        {
+            var rooms = e.Arg<string[]>(0) ?? [];
+            socket.Join(rooms);
+            e.Ack(rooms);
+        });
+        socket.On("leave", e =>
+        {
+            if (e.Arg<string>(0) is { } room) socket.Leave(room);
+            e.Ack();
+        });
+        socket.On("get-rooms", e => e.Ack(socket.Rooms.Order(StringComparer.Ordinal).ToArray()));
+
+        socket.On("emit-to", async e =>
+        {
+            var request = e.Arg<EmitRequest>(0)!;
+            var op = request.FromSocket ? socket.Broadcast : nsp.To();
+            op = op.To(request.Rooms ?? []).Except(request.Except ?? []);
+            if (request.Volatile) op = op.Volatile;
+            if (request.Local) op = op.Local;
+            await op.EmitAsync(request.Event, (request.Args ?? []).Cast<object?>().ToArray());
+            e.Ack();
+        });
+
+        socket.On("broadcast-with-ack", async e =>
+        {
+            var request = e.Arg<EmitRequest>(0)!;
+            var op = (request.FromSocket ? socket.Broadcast : nsp.To()).To(request.Rooms ?? []).Except(request.Except ?? [])
+                .Timeout(TimeSpan.FromMilliseconds(request.TimeoutMs ?? 1000));
+            try
+            {
+                var responses = await op.EmitWithAckAsync(request.Event, (request.Args ?? []).Cast<object?>().ToArray());
+                e.Ack(new JsonObject { ["ok"] = true, ["responses"] = Responses(responses) });
+            }
+            catch (BroadcastAckTimeoutException timeout)
+            {
+                e.Ack(new JsonObject { ["ok"] = false, ["responses"] = Responses(timeout.Responses) });
+            }
+        });
+
+        socket.On("fetch-sockets", async e =>
+        {
+            var request = e.Arg<EmitRequest>(0);
+            var sockets = await nsp.In(request?.Rooms ?? []).Except(request?.Except ?? []).FetchSocketsAsync();
+            e.Ack(sockets.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => new
+            {
+                id = s.Id,
+                rooms = s.Rooms.Order(StringComparer.Ordinal).ToArray(),
+                data = s.Data,
+            }).ToArray());
+        });
+        socket.On("sockets-join", async e =>
+        {
+            var request = e.Arg<EmitRequest>(0)!;
+            await nsp.In(request.Rooms ?? []).Except(request.Except ?? []).SocketsJoinAsync(request.Target!);
+            e.Ack();
+        });
+        socket.On("sockets-leave", async e =>
+        {
+            var request = e.Arg<EmitRequest>(0)!;
+            await nsp.In(request.Rooms ?? []).Except(request.Except ?? []).SocketsLeaveAsync(request.Target!);
+            e.Ack();
+        });
+        socket.On("disconnect-sockets", async e =>
+        {
+            var request = e.Arg<EmitRequest>(0)!;
+            e.Ack();
+            await nsp.In(request.Rooms ?? []).Except(request.Except ?? []).DisconnectSocketsAsync(request.Close);
+        });
+        socket.On("server-side-emit", async e =>
+        {
+            var responses = await nsp.ServerSideEmitAsync("hello", 1);
+            e.Ack(responses.Count);
+        });
+        socket.On("disconnect-me", e => socket.Disconnect(e.Arg<bool>(0)));
+        socket.On("get-disconnect-reason", e =>
+            e.Ack(e.Arg<string>(0) is { } id && DisconnectReasons.TryGetValue(id, out var reason) ? reason : null));
+        socket.On("get-handshake", e => e.Ack(new
+        {
+            query = socket.Handshake.Query,
+            auth = socket.Handshake.Auth,
+            address = socket.Handshake.Address,
+            secure = socket.Handshake.Secure,
+            url = socket.Handshake.Url,
+            xdomain = socket.Handshake.XDomain,
+            issued = socket.Handshake.Issued,
+            userAgent = socket.Handshake.Headers.GetValueOrDefault("user-agent"),
+            transport = socket.Transport,
+        }));
+    }
+
+    private static JsonArray Responses(IReadOnlyList<JsonNode?[]> responses) =>
+        new(responses.Select(r => (JsonNode?)new JsonArray(r.Select(a => a?.DeepClone()).ToArray())).ToArray());
+
+    private sealed class EmitRequest
+    {
+        public string[]? Rooms { get; set; }
+        public string[]? Except { get; set; }
+        public string Event { get; set; } = "";
+        public JsonNode?[]? Args { get; set; }
+        public bool FromSocket { get; set; }
+        public bool Volatile { get; set; }
+        public bool Local { get; set; }
+        public bool Close { get; set; }
+        public int? TimeoutMs { get; set; }
+        public string? Target { get; set; }
+    }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs every test: the .NET suite (unit, integration with the SocketIOClient package, golden fixtures) and the
+# JavaScript interop suite (npm socket.io-client against a real server). Installs what it needs by itself.
+# Ends with "tests: N passed, N failed"; exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+ARTIFACTS="$ROOT/artifacts/test"
+mkdir -p "$ARTIFACTS"
+INTEROP_PORT="${INTEROP_PORT:-3210}"
+
+log() { echo "[test.sh] $*" >&2; }
+
+ensure_node() {
+  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then return; fi
+  log "installing Node.js and npm"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+}
+
+ensure_node
+log "installing npm packages"
+(cd SocketIoServer.Tests/js && npm ci --no-audit --no-fund --silent) || { log "npm ci failed"; exit 1; }
+
+log "building"
+dotnet build SocketIoServer.sln -c Release -nologo -v quiet > "$ARTIFACTS/build.log" 2>&1 || { cat "$ARTIFACTS/build.log"; echo "tests: 0 passed, 1 failed"; exit 1; }
+
+dotnet_passed=0; dotnet_failed=0
+log "running the .NET tests"
+dotnet test SocketIoServer.Tests -c Release --no-build -nologo --logger "console;verbosity=normal" \
+  --results-directory "$ARTIFACTS" > "$ARTIFACTS/dotnet.log" 2>&1
+dotnet_status=$?
+grep -E "^\s*(Failed|Passed|Skipped) " "$ARTIFACTS/dotnet.log" | grep -v "^\s*Passed " | head -100 >&2 || true
+summary=$(grep -E "(Passed|Failed)!\s+-\s+Failed:" "$ARTIFACTS/dotnet.log" | tail -1)
+echo "$summary" >&2
+if [[ -n "$summary" ]]; then
+  dotnet_failed=$(echo "$summary" | sed -E 's/.*Failed:\s*([0-9]+).*/\1/')
+  dotnet_passed=$(echo "$summary" | sed -E 's/.*Passed:\s*([0-9]+).*/\1/')
+elif [[ $dotnet_status -ne 0 ]]; then
+  tail -50 "$ARTIFACTS/dotnet.log" >&2
+  dotnet_failed=1
+fi
+
+js_passed=0; js_failed=0
+log "starting the interop server on port $INTEROP_PORT"
+dotnet SocketIoServer.Tests/bin/Release/net10.0/SocketIoServer.Tests.dll interop-server --port "$INTEROP_PORT" \
+  > "$ARTIFACTS/interop-server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -s -o /dev/null "http://localhost:$INTEROP_PORT/socket.io/?EIO=4&transport=polling" && break
+  sleep 0.2
+done
+log "running the JavaScript tests"
+(cd SocketIoServer.Tests/js && SERVER_URL="http://localhost:$INTEROP_PORT" node --test --test-reporter=tap test/) \
+  > "$ARTIFACTS/js.tap" 2>&1
+js_status=$?
+kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
+grep -E "^not ok" -A 12 "$ARTIFACTS/js.tap" | head -120 >&2 || true
+js_passed=$(grep -E "^# pass " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
+js_failed=$(grep -E "^# fail " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
+js_passed=${js_passed:-0}; js_failed=${js_failed:-0}
+if [[ $js_status -ne 0 && $js_failed -eq 0 ]]; then tail -40 "$ARTIFACTS/js.tap" >&2; js_failed=1; fi
+echo ".NET: $dotnet_passed passed, $dotnet_failed failed; JavaScript: $js_passed passed, $js_failed failed" >&2
+
+passed=$((dotnet_passed + js_passed)); failed=$((dotnet_failed + js_failed))
+echo "tests: $passed passed, $failed failed"
+[[ $failed -eq 0 && $passed -gt 0 ]]
