@@ -31,9 +31,10 @@ public sealed class EnginePacketCodecTests
         }));
     }
 
+    [TestCase("")]
     [TestCase("x")]
+    [TestCase("4a\u001e")]
     [TestCase("7")]
-    [TestCase("b%%%")]
     public void Malformed_payloads_are_rejected(string payload)
     {
         Decode(payload, out var ok);

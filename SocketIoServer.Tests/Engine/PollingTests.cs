@@ -90,7 +90,7 @@ public sealed class PollingTests
 
     [TestCase("abc")]
     [TestCase("4hello\u001e9bad")]
-    [TestCase("b!!!notbase64")]
+    [TestCase("")]
     public async Task An_invalid_payload_closes_the_session(string payload)
     {
         var sid = await _polling.OpenAsync();
@@ -134,7 +134,9 @@ public sealed class PollingTests
         Assert.That((await _polling.GetAsync(victim)).Status, Is.EqualTo(HttpStatusCode.BadRequest));
 
         Assert.That(await _polling.PostAsync(bystander, "4still here"), Is.EqualTo((HttpStatusCode.OK, "ok")));
-        Assert.That(await _polling.GetAsync(bystander), Is.EqualTo((HttpStatusCode.OK, "4still here")));
+        var poll = await _polling.GetAsync(bystander);
+        Assert.That(poll.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(poll.Body.Split('\u001e').Where(p => p != "2"), Is.EqualTo(new[] { "4still here" })); // a ping may come first
     }
 
     [Test]

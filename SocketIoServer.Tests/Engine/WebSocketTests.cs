@@ -51,6 +51,7 @@ public sealed class WebSocketTests
     }
 
     [TestCase("abc")]
+    [TestCase("")]
     [TestCase("9")]
     public async Task An_invalid_packet_closes_the_session(string frame)
     {

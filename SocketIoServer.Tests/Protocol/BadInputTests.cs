@@ -122,6 +122,8 @@ public sealed class BadInputTests
         await polling.PostAsync(sid, "40");
         await polling.GetAsync(sid); // CONNECT reply and auth
         await polling.PostAsync(sid, "42{\"not\":\"an array\"}");
+        // as Node.js: the next poll carries noop + close, then the session is gone
+        Assert.That(await polling.GetAsync(sid), Is.EqualTo((HttpStatusCode.OK, "6\u001e1")));
         Assert.That((await polling.GetAsync(sid)).Status, Is.EqualTo(HttpStatusCode.BadRequest));
         await AssertStillWorksAsync(bystander);
     }

@@ -93,7 +93,10 @@ public sealed partial class EngineConnection
 
     internal bool TryBeginUpgrade() => Interlocked.CompareExchange(ref _upgradeState, 1, 0) == 0;
 
-    internal void AbortUpgrade() => Interlocked.CompareExchange(ref _upgradeState, 0, 1);
+    internal void AbortUpgrade()
+    {
+        if (Interlocked.CompareExchange(ref _upgradeState, 0, 1) == 1) Polling?.ClearNoop();
+    }
 
     /// <summary>Makes the WebSocket the session's transport; the polling transport stops serving.</summary>
     internal void CompleteUpgrade(WebSocketTransport ws)

@@ -15,8 +15,8 @@ public static class EnginePacketCodec
     internal static bool TryParseText(ReadOnlySpan<byte> utf8, out EnginePacketType type, out ReadOnlySpan<byte> data)
     {
         data = default;
-        type = EnginePacketType.Open;
-        if (utf8.IsEmpty) return true; // Node.js reads "" as an open packet (Number("") is 0), which is then ignored
+        type = default;
+        if (utf8.IsEmpty) return false;
         var t = utf8[0];
         if (t < (byte)'0' || t > (byte)'6') return false;
         type = (EnginePacketType)t;
@@ -49,11 +49,10 @@ public static class EnginePacketCodec
         if (record.Length > 0 && record[0] == (byte)'b')
         {
             var b64 = record[1..];
-            var max = Base64.GetMaxDecodedFromUtf8Length(b64.Length);
-            var rented = ArrayPool<byte>.Shared.Rent(Math.Max(max, 1));
+            var rented = ArrayPool<byte>.Shared.Rent(LenientBase64.MaxDecodedLength(b64.Length) + 1);
             try
             {
-                if (Base64.DecodeFromUtf8(b64, rented, out _, out var written) != OperationStatus.Done) return false;
+                var written = LenientBase64.Decode(b64, rented);
                 keepGoing = onPacket(state, new InboundPacket(EnginePacketType.Message, rented.AsSpan(0, written), true));
                 return true;
             }

@@ -34,6 +34,12 @@ internal sealed class PollingTransport
         Wake();
     }
 
+    /// <summary>The upgrade failed: polls wait for data again.</summary>
+    public void ClearNoop()
+    {
+        lock (_gate) _noopRequested = false;
+    }
+
     public void Discard()
     {
         lock (_gate) _discarded = true;
@@ -145,6 +151,8 @@ internal sealed class PollingTransport
 
         if (_connection.IsClosingForFlush)
         {
+            // Node.js: what was queued, then "close"; a noop stands in when nothing was queued
+            if (frames.Count == 0) frames.Add(OutboundFrame.Noop);
             frames.Add(OutboundFrame.Close);
             finishClose = true;
             return true;

@@ -15,6 +15,12 @@ internal sealed record FixtureOptions
     public static FixtureOptions Parse(IReadOnlyList<string> args)
     {
         var options = new FixtureOptions();
+        if (Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } envPort)
+        {
+            if (!int.TryParse(envPort, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p > 65535)
+                throw new ArgumentException($"PORT: '{envPort}' is not a port number");
+            options = options with { Port = p };
+        }
         for (var i = 0; i < args.Count; i++)
         {
             var flag = args[i];

@@ -14,7 +14,9 @@ public sealed class PacketDecoder(int maxAttachments = 10)
     private static readonly string[] ReservedEvents =
         ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = SocketIoJson.MaxDepth };
+    // Duplicate keys are refused rather than resolved: JSON.stringify never writes them, and System.Text.Json's
+    // JsonObject cannot hold them.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = SocketIoJson.MaxDepth, AllowDuplicateProperties = false };
 
     private PendingBinary? _pending;
 
@@ -42,7 +44,9 @@ public sealed class PacketDecoder(int maxAttachments = 10)
         {
             try
             {
-                data = JsonNode.Parse(utf8[dataStart..], documentOptions: DocumentOptions);
+                var json = utf8[dataStart..];
+                data = JsonNode.Parse(json, documentOptions: DocumentOptions);
+                if (json.IndexOf("\\u"u8) >= 0) ThrowOnLoneSurrogates(json);
             }
             catch (JsonException ex)
             {
@@ -82,6 +86,23 @@ public sealed class PacketDecoder(int maxAttachments = 10)
         };
     }
 
+    /// <summary>
+    /// An escaped lone UTF-16 surrogate (<c>"\ud800"</c>) is valid JSON but no .NET string can hold it; refusing it here
+    /// keeps it from failing later inside a handler. Only payloads with escapes pay for this check.
+    /// </summary>
+    private static void ThrowOnLoneSurrogates(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = SocketIoJson.MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try { reader.GetString(); }
+                catch (InvalidOperationException ex) { throw new PacketParseException("invalid payload", ex); }
+            }
+        }
+    }
+
     /// <summary>Drops a half-received binary packet (the connection closed).</summary>
     public void Reset() => _pending = null;
 
@@ -89,11 +110,11 @@ public sealed class PacketDecoder(int maxAttachments = 10)
 
     private Header ParseHeader(ReadOnlySpan<byte> s, out int dataStart)
     {
-        // Node.js reads the type with Number(str.charAt(0)): "" is 0 (CONNECT), a non-digit is NaN
-        var typeDigit = s.IsEmpty ? 0 : s[0] - '0';
-        if (typeDigit is < 0 or > 9) throw new PacketParseException("unknown packet type NaN");
-        if (typeDigit > 6) throw new PacketParseException("unknown packet type " + typeDigit);
-        var type = (PacketType)typeDigit;
+        // Number(str.charAt(0)): "" and white space are 0 (CONNECT), anything but a digit is NaN
+        var typeValue = s.IsEmpty || IsSpace(s[0]) ? 0 : IsDigit(s[0]) ? s[0] - '0' : -1;
+        if (typeValue < 0) throw new PacketParseException("unknown packet type NaN");
+        if (typeValue > 6) throw new PacketParseException("unknown packet type " + typeValue);
+        var type = (PacketType)typeValue;
         var i = 0;
 
         var attachments = 0;
@@ -102,16 +123,11 @@ public sealed class PacketDecoder(int maxAttachments = 10)
             var start = i + 1;
             while (++i < s.Length && s[i] != (byte)'-') { }
             if (i >= s.Length || i == start) throw new PacketParseException("Illegal attachments");
-            long n = 0;
-            for (var k = start; k < i; k++)
-            {
-                var d = s[k] - '0';
-                if (d is < 0 or > 9) throw new PacketParseException("Illegal attachments");
-                n = n * 10 + d;
-                if (n > int.MaxValue) throw new PacketParseException("too many attachments");
-            }
-            if (n > maxAttachments) throw new PacketParseException("too many attachments");
-            attachments = (int)n;
+            var count = JsNumber.Parse(Encoding.UTF8.GetString(s[start..i]));
+            if (double.IsNaN(count) || double.IsInfinity(count) || count != Math.Floor(count) || count < 1)
+                throw new PacketParseException("Illegal attachments");
+            if (count > maxAttachments) throw new PacketParseException("too many attachments");
+            attachments = (int)count;
         }
 
         var nsp = "/";
@@ -123,24 +139,24 @@ public sealed class PacketDecoder(int maxAttachments = 10)
         }
 
         long? id = null;
-        if (i + 1 < s.Length && IsDigit(s[i + 1]))
+        if (i + 1 < s.Length && IsNumericChar(s[i + 1]))
         {
             var start = i + 1;
-            long value = 0;
-            while (i + 1 < s.Length && IsDigit(s[i + 1]))
-            {
-                i++;
-                var digit = s[i] - '0';
-                if (value > (long.MaxValue - digit) / 10) throw new PacketParseException("invalid ack id");
-                value = value * 10 + digit;
-            }
-            _ = start;
-            id = value;
+            while (i + 1 < s.Length && IsNumericChar(s[i + 1])) i++;
+            var value = JsNumber.Parse(Encoding.ASCII.GetString(s[start..(i + 1)]));
+            // Number() of digits with white space inside is NaN; Node.js would answer with a NaN id
+            if (double.IsNaN(value) || value > 9.2e18) throw new PacketParseException("invalid ack id");
+            id = (long)value;
         }
 
         dataStart = i + 1;
         return new Header(type, attachments, nsp, id);
     }
+
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r';
+
+    /// <summary><c>Number(c) == c</c> for one ASCII character: a digit or white space.</summary>
+    private static bool IsNumericChar(byte b) => IsDigit(b) || IsSpace(b);
 
     private static bool IsDigit(byte b) => b >= (byte)'0' && b <= (byte)'9';
 

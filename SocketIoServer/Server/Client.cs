@@ -66,11 +66,20 @@ public sealed class Client
         if (packet is not null) Dispatch(packet);
     }
 
+    /// <summary>
+    /// A packet that does not parse: the sockets are told (error, then "parse error"), and the connection is closed
+    /// after what is queued, as Node.js does (a polling client then reads a close packet).
+    /// </summary>
     private void OnParseError(PacketParseException error)
     {
         _server.Log.ParseError(Connection.Id, error.Message);
-        foreach (var socket in SocketsSnapshot()) socket.OnError(error);
-        Connection.Abort(EngineCloseReason.ParseError, error.Message);
+        foreach (var socket in SocketsSnapshot())
+        {
+            socket.OnError(error);
+            socket.OnClose(DisconnectReason.ParseError, error.Message);
+        }
+        _decoder.Reset();
+        Connection.Close();
     }
 
     private void Dispatch(SocketIoPacket packet)
