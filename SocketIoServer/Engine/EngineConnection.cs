@@ -91,11 +91,30 @@ public sealed partial class EngineConnection
 
     internal void AttachWebSocket(WebSocketTransport ws) => WebSocket = ws;
 
-    internal bool TryBeginUpgrade() => Interlocked.CompareExchange(ref _upgradeState, 1, 0) == 0;
+    private TaskCompletionSource _upgradeSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal bool TryBeginUpgrade()
+    {
+        if (Interlocked.CompareExchange(ref _upgradeState, 1, 0) != 0) return false;
+        _upgradeSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return true;
+    }
 
     internal void AbortUpgrade()
     {
         if (Interlocked.CompareExchange(ref _upgradeState, 0, 1) == 1) Polling?.ClearNoop();
+        _upgradeSettled.TrySetResult();
+    }
+
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) for an upgrade under way to complete or fail. Node.js answers a poll
+    /// that arrives mid-upgrade with a noop only after its 100 ms check, so an upgrade packet already on its way
+    /// wins; this keeps the same order.
+    /// </summary>
+    internal async Task WaitForUpgradeAsync(TimeSpan limit)
+    {
+        if (!IsUpgrading) return;
+        await Task.WhenAny(_upgradeSettled.Task, Task.Delay(limit));
     }
 
     /// <summary>Makes the WebSocket the session's transport; the polling transport stops serving.</summary>
@@ -104,6 +123,7 @@ public sealed partial class EngineConnection
         WebSocket = ws;
         Volatile.Write(ref _upgradeState, 2);
         Polling?.Discard();
+        _upgradeSettled.TrySetResult();
     }
 
     internal void Start()

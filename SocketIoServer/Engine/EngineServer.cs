@@ -83,6 +83,8 @@ public sealed partial class EngineServer : IAsyncDisposable
         }
 
         var polling = connection.Polling;
+        if (polling is not null && connection.IsUpgrading && HttpMethods.IsGet(context.Request.Method))
+            await connection.WaitForUpgradeAsync(TimeSpan.FromMilliseconds(100));
         if (polling is null || connection.IsUpgraded)
         {
             await WriteErrorAsync(context, new EngineError(EngineErrorCode.BadRequest), false);
