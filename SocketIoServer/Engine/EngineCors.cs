@@ -35,9 +35,11 @@ internal static class EngineCors
         {
             headers.AccessControlAllowHeaders = allowed;
         }
-        else if (request.Headers.AccessControlRequestHeaders.ToString() is { Length: > 0 } requested)
+        else
         {
-            headers.AccessControlAllowHeaders = requested;
+            // reflected: the answer depends on the request, so caches must know (the cors package always says so)
+            if (request.Headers.AccessControlRequestHeaders.ToString() is { Length: > 0 } requested)
+                headers.AccessControlAllowHeaders = requested;
             headers.Append("Vary", "Access-Control-Request-Headers");
         }
         if (options.MaxAge is { } maxAge) headers.AccessControlMaxAge = maxAge.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -80,7 +80,9 @@ public sealed partial class EngineServer
             response.StatusCode = StatusCodes.Status400BadRequest;
             response.ContentType = "text/html";
             response.Headers.Connection = "close";
-            await response.WriteAsync(error.Message);
+            var text = System.Text.Encoding.UTF8.GetBytes(error.Message);
+            response.ContentLength = text.Length;
+            await response.Body.WriteAsync(text);
             return;
         }
 

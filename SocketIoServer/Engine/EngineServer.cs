@@ -40,10 +40,11 @@ public sealed partial class EngineServer : IAsyncDisposable
     /// <summary>Handles one HTTP request (or WebSocket upgrade) addressed to the engine's path.</summary>
     public async Task HandleRequestAsync(HttpContext context)
     {
-        if (Options.Cors is { } cors && EngineCors.Apply(context, cors))
+        var isUpgrade = context.WebSockets.IsWebSocketRequest;
+        // CORS is for HTTP requests; Node.js does not apply it to WebSocket upgrades either
+        if (!isUpgrade && Options.Cors is { } cors && EngineCors.Apply(context, cors))
             return; // preflight answered
 
-        var isUpgrade = context.WebSockets.IsWebSocketRequest;
         var verdict = await VerifyAsync(context, isUpgrade);
         if (verdict is { } error)
         {

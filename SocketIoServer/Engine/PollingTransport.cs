@@ -17,6 +17,7 @@ internal sealed class PollingTransport
     private int _postActive;
     private bool _noopRequested;
     private bool _discarded;
+    private bool _closedWhilePolling;
     private ITimer? _closeTimer;
 
     public PollingTransport(EngineConnection connection, EngineServer server)
@@ -48,6 +49,8 @@ internal sealed class PollingTransport
 
     public void OnClosingForFlush(TimeSpan timeout)
     {
+        // Node.js answers a poll already waiting with just "close"; a later poll gets "noop" + "close"
+        lock (_gate) _closedWhilePolling = HasPendingPoll;
         _closeTimer = _server.Time.CreateTimer(static s => ((EngineConnection)s!).CloseNow(EngineCloseReason.ForcedClose),
             _connection, timeout, Timeout.InfiniteTimeSpan);
         Wake();
@@ -151,8 +154,10 @@ internal sealed class PollingTransport
 
         if (_connection.IsClosingForFlush)
         {
-            // Node.js: what was queued, then "close"; a noop stands in when nothing was queued
-            if (frames.Count == 0) frames.Add(OutboundFrame.Noop);
+            // Node.js: what was queued, then "close"; a later poll with nothing queued gets a noop first
+            bool closedWhilePolling;
+            lock (_gate) closedWhilePolling = _closedWhilePolling;
+            if (frames.Count == 0 && !closedWhilePolling) frames.Add(OutboundFrame.Noop);
             frames.Add(OutboundFrame.Close);
             finishClose = true;
             return true;
