@@ -96,7 +96,7 @@ public sealed class InteropApp : IAsyncDisposable
             try
             {
                 var answer = await socket.Timeout(TimeSpan.FromMilliseconds(e.Arg<int?>(1) ?? 2000)).EmitWithAckAsync("ask", e.Args[0]);
-                e.Ack(new JsonObject { ["ok"] = true, ["response"] = new JsonArray(answer.Select(a => a?.DeepClone()).ToArray()) });
+                e.Ack(new { ok = true, response = answer }); // nodes, binary included, are written back as they came
             }
             catch (TimeoutException)
             {
@@ -111,14 +111,14 @@ public sealed class InteropApp : IAsyncDisposable
         {
             var rooms = e.Arg<string[]>(0) ?? [];
             socket.Join(rooms);
-            e.Ack(rooms);
+            e.Ack((object)rooms);
         });
         socket.On("leave", e =>
         {
             if (e.Arg<string>(0) is { } room) socket.Leave(room);
             e.Ack();
         });
-        socket.On("get-rooms", e => e.Ack(socket.Rooms.Order(StringComparer.Ordinal).ToArray()));
+        socket.On("get-rooms", e => e.Ack((object)socket.Rooms.Order(StringComparer.Ordinal).ToArray()));
 
         socket.On("emit-to", async e =>
         {
@@ -127,7 +127,7 @@ public sealed class InteropApp : IAsyncDisposable
             op = op.To(request.Rooms ?? []).Except(request.Except ?? []);
             if (request.Volatile) op = op.Volatile;
             if (request.Local) op = op.Local;
-            await op.EmitAsync(request.Event, (request.Args ?? []).Cast<object?>().ToArray());
+            await op.EmitAsync(request.Event, RequestArgs(e));
             e.Ack();
         });
 
@@ -138,12 +138,12 @@ public sealed class InteropApp : IAsyncDisposable
                 .Timeout(TimeSpan.FromMilliseconds(request.TimeoutMs ?? 1000));
             try
             {
-                var responses = await op.EmitWithAckAsync(request.Event, (request.Args ?? []).Cast<object?>().ToArray());
-                e.Ack(new JsonObject { ["ok"] = true, ["responses"] = Responses(responses) });
+                var responses = await op.EmitWithAckAsync(request.Event, RequestArgs(e));
+                e.Ack(new { ok = true, responses });
             }
             catch (BroadcastAckTimeoutException timeout)
             {
-                e.Ack(new JsonObject { ["ok"] = false, ["responses"] = Responses(timeout.Responses) });
+                e.Ack(new { ok = false, responses = timeout.Responses });
             }
         });
 
@@ -151,7 +151,7 @@ public sealed class InteropApp : IAsyncDisposable
         {
             var request = e.Arg<EmitRequest>(0);
             var sockets = await nsp.In(request?.Rooms ?? []).Except(request?.Except ?? []).FetchSocketsAsync();
-            e.Ack(sockets.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => new
+            e.Ack((object)sockets.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => new
             {
                 id = s.Id,
                 rooms = s.Rooms.Order(StringComparer.Ordinal).ToArray(),
@@ -198,15 +198,15 @@ public sealed class InteropApp : IAsyncDisposable
         }));
     }
 
-    private static JsonArray Responses(IReadOnlyList<JsonNode?[]> responses) =>
-        new(responses.Select(r => (JsonNode?)new JsonArray(r.Select(a => a?.DeepClone()).ToArray())).ToArray());
+    /// <summary>The "args" of a request as the client sent them (binary values stay binary).</summary>
+    private static object?[] RequestArgs(SocketEvent e) =>
+        (e.Args.ElementAtOrDefault(0) as JsonObject)?["args"] is JsonArray args ? args.ToArray<object?>() : [];
 
     private sealed class EmitRequest
     {
         public string[]? Rooms { get; set; }
         public string[]? Except { get; set; }
         public string Event { get; set; } = "";
-        public JsonNode?[]? Args { get; set; }
         public bool FromSocket { get; set; }
         public bool Volatile { get; set; }
         public bool Local { get; set; }

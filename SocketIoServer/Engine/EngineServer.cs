@@ -126,10 +126,16 @@ public sealed partial class EngineServer : IAsyncDisposable
         await polling.HandleGetAsync(context);
     }
 
+    /// <summary>Closes every session at once with <paramref name="reason"/>.</summary>
+    public void CloseAll(EngineCloseReason reason)
+    {
+        foreach (var connection in _clients.Values) connection.CloseNow(reason);
+    }
+
     /// <summary>Closes every session (reason "server shutting down").</summary>
     public ValueTask DisposeAsync()
     {
-        foreach (var connection in _clients.Values) connection.CloseNow(EngineCloseReason.ServerShuttingDown);
+        CloseAll(EngineCloseReason.ServerShuttingDown);
         return ValueTask.CompletedTask;
     }
 }

@@ -154,10 +154,18 @@ internal sealed class PollingTransport
 
         if (_connection.IsClosingForFlush)
         {
-            // Node.js: what was queued, then "close"; a later poll with nothing queued gets a noop first
-            bool closedWhilePolling;
-            lock (_gate) closedWhilePolling = _closedWhilePolling;
-            if (frames.Count == 0 && !closedWhilePolling) frames.Add(OutboundFrame.Noop);
+            // As Node.js: what was queued goes out alone (socket.io-client handles a close packet before the
+            // packets that precede it in the same payload); then "close": alone to a poll that was already
+            // waiting, or "noop" + "close" to a later one.
+            lock (_gate)
+            {
+                if (frames.Count > 0)
+                {
+                    _closedWhilePolling = false;
+                    return true;
+                }
+                if (!_closedWhilePolling) frames.Add(OutboundFrame.Noop);
+            }
             frames.Add(OutboundFrame.Close);
             finishClose = true;
             return true;

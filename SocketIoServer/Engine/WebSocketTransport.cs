@@ -128,9 +128,15 @@ internal sealed class WebSocketTransport
                 }
             }
         }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode != WebSocketError.ConnectionClosedPrematurely)
+        {
+            // a protocol violation by the peer (bad frame, invalid UTF-8...)
+            connection.CloseNow(EngineCloseReason.TransportError, ex.Message);
+        }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
-            connection.CloseNow(EngineCloseReason.TransportError, ex.Message);
+            // the connection went away without a closing handshake: Node.js (ws) reports that as a close too
+            connection.CloseNow(EngineCloseReason.TransportClose, ex.Message);
         }
     }
 

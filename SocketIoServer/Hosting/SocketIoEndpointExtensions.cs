@@ -22,6 +22,9 @@ public static class SocketIoEndpointExtensions
         EnsureWebSockets(app);
         var io = app.Services.GetRequiredService<IoServer>();
         configure?.Invoke(io);
+        // Kestrel waits for open requests (long polls, WebSockets) before hosted services stop, so sessions must
+        // be closed as soon as stopping begins; clients then see "server shutting down".
+        app.Lifetime.ApplicationStopping.Register(() => io.Engine.CloseAll(EngineCloseReason.ServerShuttingDown));
         return MapPath(app, io.Options.Path, io.HandleRequestAsync);
     }
 
@@ -31,7 +34,7 @@ public static class SocketIoEndpointExtensions
         EnsureWebSockets(app);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SocketIoServer.Engine");
         var engine = new EngineServer(options, handler, logger, app.Services.GetService<TimeProvider>());
-        app.Lifetime.ApplicationStopping.Register(() => engine.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopping.Register(() => engine.CloseAll(EngineCloseReason.ServerShuttingDown));
         MapPath(app, path, engine.HandleRequestAsync);
         return engine;
     }

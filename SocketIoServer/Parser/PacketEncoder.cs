@@ -175,7 +175,7 @@ public static class PacketEncoder
     }
 
     /// <summary>Writes a JSON node, turning the binary values a decoded packet holds back into placeholders.</summary>
-    private static void WriteNode(Utf8JsonWriter writer, JsonNode node)
+    internal static void WriteNode(Utf8JsonWriter writer, JsonNode node)
     {
         switch (node)
         {
@@ -202,7 +202,8 @@ public static class PacketEncoder
                 BinaryPlaceholder.Write(writer, bytes);
                 break;
             default:
-                node.WriteTo(writer, SocketIoJson.Options);
+                // a plain value: written as is (passing our options here would come back to this converter)
+                node.WriteTo(writer);
                 break;
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace SocketIoServer.Parser;
@@ -35,6 +36,10 @@ public static class SocketIoJson
         options.Converters.Add(new ReadOnlyMemoryPlaceholderConverter());
         options.Converters.Add(new MemoryPlaceholderConverter());
         options.Converters.Add(new ArraySegmentPlaceholderConverter());
+        options.Converters.Add(new JsonNodePlaceholderConverter<JsonNode>());
+        options.Converters.Add(new JsonNodePlaceholderConverter<JsonArray>());
+        options.Converters.Add(new JsonNodePlaceholderConverter<JsonObject>());
+        options.Converters.Add(new JsonNodePlaceholderConverter<JsonValue>());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

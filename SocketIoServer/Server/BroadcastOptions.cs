@@ -3,6 +3,9 @@ namespace SocketIoServer.Server;
 /// <summary>Who a broadcast goes to and how: rooms (union; none means everyone), rooms excluded, and flags.</summary>
 public sealed record BroadcastOptions
 {
+    // EmptySet first: static fields initialize in declaration order, and All uses it
+    internal static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+
     public static readonly BroadcastOptions All = new();
 
     public IReadOnlySet<string> Rooms { get; init; } = EmptySet;
@@ -21,5 +24,4 @@ public sealed record BroadcastOptions
     /// <summary>How long broadcast acknowledgements are awaited; null waits for every receiver.</summary>
     public TimeSpan? Timeout { get; init; }
 
-    internal static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
 }

@@ -14,7 +14,8 @@ public sealed class Client
     private readonly PacketDecoder _decoder;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _connecting = new(StringComparer.Ordinal);
+    // namespaces whose CONNECT is being handled, with the packets that arrived for them meanwhile (in order)
+    private readonly Dictionary<string, List<SocketIoPacket>> _connecting = new(StringComparer.Ordinal);
     private ITimer? _connectTimer;
 
     internal Client(IoServer server, EngineConnection connection)
@@ -85,14 +86,18 @@ public sealed class Client
     private void Dispatch(SocketIoPacket packet)
     {
         Socket? socket;
-        bool connecting;
         lock (_gate)
         {
+            if (_connecting.TryGetValue(packet.Namespace, out var pending))
+            {
+                // held until the connection handlers have run, so none of them misses an early event
+                pending.Add(packet);
+                return;
+            }
             _sockets.TryGetValue(packet.Namespace, out socket);
-            connecting = _connecting.Contains(packet.Namespace);
         }
 
-        if (socket is null && !connecting && packet.Type == PacketType.Connect)
+        if (socket is null && packet.Type == PacketType.Connect)
         {
             Connect(packet.Namespace, packet.Data as JsonObject ?? new JsonObject());
         }
@@ -116,18 +121,47 @@ public sealed class Client
             return;
         }
 
-        lock (_gate) _connecting.Add(name);
+        lock (_gate) _connecting[name] = new List<SocketIoPacket>();
         _ = nsp.AddAsync(this, auth);
     }
 
+    /// <summary>The socket is connected and its handlers are set: deliver what arrived meanwhile, then go live.</summary>
     internal void OnJoined(Socket socket)
     {
-        lock (_gate)
-        {
-            _connecting.Remove(socket.Namespace.Name);
-            _sockets[socket.Namespace.Name] = socket;
-        }
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+        var name = socket.Namespace.Name;
+        while (true)
+        {
+            List<SocketIoPacket> batch;
+            lock (_gate)
+            {
+                if (!_connecting.TryGetValue(name, out var pending)) return;
+                if (pending.Count == 0)
+                {
+                    _connecting.Remove(name);
+                    if (socket.IsConnected) _sockets[name] = socket;
+                    break;
+                }
+                batch = [.. pending];
+                pending.Clear();
+            }
+
+            foreach (var packet in batch)
+            {
+                if (packet.Type is PacketType.Connect or PacketType.ConnectError)
+                {
+                    // a second CONNECT for a namespace already joined: Node.js closes the connection
+                    lock (_gate) _connecting.Remove(name);
+                    socket.OnClose(DisconnectReason.ForcedServerClose, null);
+                    Close();
+                    return;
+                }
+                socket.OnPacket(packet);
+            }
+        }
+
+        // the connection may have closed while the socket was joining
+        if (!Connection.IsOpen) socket.OnClose(DisconnectReason.TransportClose, null);
     }
 
     internal void OnJoinFailed(string nsp)

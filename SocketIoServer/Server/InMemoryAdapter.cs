@@ -80,7 +80,10 @@ public class InMemoryAdapter : IAdapter
     {
         var encoded = packet.Encoded;
         foreach (var socket in LocalSockets(options))
+        {
+            socket.NotifyOutgoing(packet.EventName, packet.Args);
             socket.Client.Write(encoded, options.Volatile);
+        }
         return Task.CompletedTask;
     }
 
@@ -91,6 +94,7 @@ public class InMemoryAdapter : IAdapter
         foreach (var socket in LocalSockets(options))
         {
             socket.RegisterAck(packet.AckId!.Value, onAck);
+            socket.NotifyOutgoing(packet.EventName, packet.Args);
             if (socket.Client.Write(encoded, options.Volatile)) count++;
             else socket.UnregisterAck(packet.AckId!.Value);
         }

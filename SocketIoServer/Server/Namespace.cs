@@ -105,8 +105,9 @@ public sealed partial class Namespace
             return;
         }
 
+        // As Node.js: CONNECT goes out, then the connection handlers run, and only then does the socket see the
+        // client's packets (any that arrived meanwhile were held by the client, in order).
         _sockets[socket.Id] = socket;
-        client.OnJoined(socket);
         socket.OnConnected();
         Server.Log.SocketConnected(socket.Id, Name, client.Connection.Id);
         foreach (var handler in ConnectionHandlers())
@@ -120,6 +121,7 @@ public sealed partial class Namespace
                 Server.Log.HandlerFailed(socket.Id, ex);
             }
         }
+        client.OnJoined(socket);
     }
 
     private IEnumerable<Func<Socket, CancellationToken, ValueTask>> Middlewares() =>

@@ -59,6 +59,29 @@ public sealed partial class Socket
         return this;
     }
 
+    /// <summary>Tells the outgoing listeners about an event sent to this client (directly or by a broadcast).</summary>
+    internal void NotifyOutgoing(string eventName, IReadOnlyList<object?> args)
+    {
+        var handlers = _anyOutgoingHandlers;
+        if (handlers.Count == 0) return;
+        var nodes = new JsonNode?[args.Count];
+        for (var i = 0; i < args.Count; i++) nodes[i] = ToNode(args[i]);
+        foreach (var handler in handlers)
+        {
+            try { handler(eventName, nodes); }
+            catch (Exception ex) { Namespace.Server.Log.HandlerFailed(Id, ex); }
+        }
+    }
+
+    private static JsonNode? ToNode(object? value) => value switch
+    {
+        null => null,
+        JsonNode node => node.DeepClone(),
+        byte[] bytes => JsonValue.Create(bytes),
+        ReadOnlyMemory<byte> memory => JsonValue.Create(memory.ToArray()),
+        _ => JsonSerializer.SerializeToNode(value, value.GetType(), SocketIoJson.Options),
+    };
+
     private Socket AddHandler(string eventName, Delegate handler)
     {
         lock (_handlersGate)

@@ -59,6 +59,7 @@ public sealed partial class Socket
     {
         Namespace.ThrowIfReserved(eventName);
         if (!IsConnected) return false;
+        NotifyOutgoing(eventName, args);
         return Client.Write(PacketEncoder.EncodeEvent("4"u8, Namespace.Name, eventName, args), volatileFlag: false);
     }
 
@@ -108,6 +109,7 @@ public sealed partial class Socket
                 timer?.Dispose();
                 completion.TrySetException(error);
             });
+        NotifyOutgoing(eventName, args);
         if (!Client.Write(PacketEncoder.EncodeEvent("4"u8, Namespace.Name, eventName, args, id), volatileFlag))
         {
             _acks.TryRemove(id, out _);

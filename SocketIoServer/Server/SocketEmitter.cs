@@ -24,6 +24,7 @@ public readonly struct SocketEmitter
     {
         _socket.Namespace.ThrowIfReserved(eventName);
         if (!_socket.IsConnected) return false;
+        _socket.NotifyOutgoing(eventName, args);
         return _socket.Client.Write(Parser.PacketEncoder.EncodeEvent("4"u8, _socket.Namespace.Name, eventName, args), _volatile);
     }
 

@@ -35,6 +35,8 @@ public sealed class SocketEvent
     {
         if (index >= Args.Length || Args[index] is not { } node) return default;
         if (typeof(T) == typeof(byte[]) && node is JsonValue v && v.TryGetValue<byte[]>(out var bytes)) return (T)(object)bytes;
+        // a node is returned as it is, binary values included (deserializing would turn them into base64)
+        if (node is T same) return same;
         return node.Deserialize<T>(Parser.SocketIoJson.Options);
     }
 
