@@ -29,12 +29,18 @@ log "running the .NET tests"
 dotnet test SocketIoServer.Tests -c Release --no-build -nologo --logger "console;verbosity=normal" \
   --results-directory "$ARTIFACTS" > "$ARTIFACTS/dotnet.log" 2>&1
 dotnet_status=$?
-grep -E "^\s*(Failed|Passed|Skipped) " "$ARTIFACTS/dotnet.log" | grep -v "^\s*Passed " | head -100 >&2 || true
+grep -E "^\s*Failed " -A6 "$ARTIFACTS/dotnet.log" | head -120 >&2 || true
+# the summary is either "Passed!  - Failed: N, Passed: N, ..." or, with a normal-verbosity console logger,
+# the lines "Total tests: N", "     Passed: N", "     Failed: N"
 summary=$(grep -E "(Passed|Failed)!\s+-\s+Failed:" "$ARTIFACTS/dotnet.log" | tail -1)
-echo "$summary" >&2
 if [[ -n "$summary" ]]; then
   dotnet_failed=$(echo "$summary" | sed -E 's/.*Failed:\s*([0-9]+).*/\1/')
   dotnet_passed=$(echo "$summary" | sed -E 's/.*Passed:\s*([0-9]+).*/\1/')
+elif grep -qE "^Total tests:" "$ARTIFACTS/dotnet.log"; then
+  dotnet_passed=$(sed -n '/^Total tests:/,$p' "$ARTIFACTS/dotnet.log" | grep -E "^\s+Passed:" | head -1 | grep -oE "[0-9]+")
+  dotnet_failed=$(sed -n '/^Total tests:/,$p' "$ARTIFACTS/dotnet.log" | grep -E "^\s+Failed:" | head -1 | grep -oE "[0-9]+")
+  dotnet_passed=${dotnet_passed:-0}; dotnet_failed=${dotnet_failed:-0}
+  sed -n '/^Total tests:/,/Total time/p' "$ARTIFACTS/dotnet.log" >&2
 elif [[ $dotnet_status -ne 0 ]]; then
   tail -50 "$ARTIFACTS/dotnet.log" >&2
   dotnet_failed=1

@@ -57,6 +57,14 @@ public sealed class InteropApp : IAsyncDisposable
         return interop;
     }
 
+    /// <summary>Completes when the host is asked to stop (SIGTERM, SIGINT).</summary>
+    public Task WaitForShutdownAsync()
+    {
+        var stopping = new TaskCompletionSource();
+        _app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        return stopping.Task;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

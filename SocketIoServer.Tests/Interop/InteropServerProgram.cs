@@ -22,10 +22,7 @@ public static class InteropServerProgram
         }
         await using var app = await InteropApp.StartAsync(port);
         Console.WriteLine($"interop server listening on {app.Url}");
-        var done = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
-        await done.Task;
+        await app.WaitForShutdownAsync(); // SIGTERM / SIGINT / Ctrl+C, through the host's console lifetime
         return 0;
     }
 }

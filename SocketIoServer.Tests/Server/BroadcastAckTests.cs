@@ -29,8 +29,8 @@ public sealed class BroadcastAckTests
         foreach (var client in clients.Values) await client.DisposeAsync();
     }
 
-    private static string[] Names(IReadOnlyList<System.Text.Json.Nodes.JsonNode?[]> responses) =>
-        responses.Select(r => r[0]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
+    private static string[] Names(IReadOnlyList<System.Text.Json.Nodes.JsonNode?> responses) =>
+        responses.Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
 
     [TestCaseSource(typeof(ClientTransports), nameof(ClientTransports.Both))]
     public async Task AllAnswer_EveryResponseIsCollected(ClientTransport transport)
@@ -41,7 +41,7 @@ public sealed class BroadcastAckTests
         {
             var responses = await app.Io.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("q", 21).Within("broadcast acks");
             Assert.That(Names(responses), Is.EqualTo(new[] { "A", "B", "C" }));
-            Assert.That(responses.Select(r => r[1]!.GetValue<int>()), Is.All.EqualTo(42));
+            Assert.That(responses, Has.Count.EqualTo(3), "one response per client: its first ack argument, as Node.js");
         }
         finally
         {
@@ -146,11 +146,11 @@ public sealed class BroadcastAckTests
         {
             var all = await clients["A"].AskAsync("broadcast-with-ack", new { rooms = new[] { "r" }, @event = "q", args = new object[] { 5 }, timeoutMs = 3000 });
             ServerHelpers.AssertJson(all?["ok"], "true");
-            Assert.That(all!["responses"]!.AsArray().Select(r => r![0]!.GetValue<string>()).Order(), Is.EqualTo(new[] { "A", "B" }));
+            Assert.That(all!["responses"]!.AsArray().Select(r => r!.GetValue<string>()).Order(), Is.EqualTo(new[] { "A", "B" }));
 
             var partial = await clients["A"].AskAsync("broadcast-with-ack", new { @event = "q", args = new object[] { 5 }, timeoutMs = 300, fromSocket = true });
             ServerHelpers.AssertJson(partial?["ok"], "false");
-            Assert.That(partial!["responses"]!.AsArray().Select(r => r![0]!.GetValue<string>()), Is.EqualTo(new[] { "B" }));
+            Assert.That(partial!["responses"]!.AsArray().Select(r => r!.GetValue<string>()), Is.EqualTo(new[] { "B" }));
         }
         finally
         {

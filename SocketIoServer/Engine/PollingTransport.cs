@@ -15,10 +15,13 @@ internal sealed class PollingTransport
     private CancellationTokenSource? _wake;
     private int _getActive;
     private int _postActive;
+    private int _dispatching;
     private bool _noopRequested;
     private bool _discarded;
     private bool _closedWhilePolling;
     private ITimer? _closeTimer;
+
+    private static readonly byte[] OkBody = "ok"u8.ToArray();
 
     public PollingTransport(EngineConnection connection, EngineServer server)
     {
@@ -94,6 +97,14 @@ internal sealed class PollingTransport
 
                 try
                 {
+                    if (Volatile.Read(ref _dispatching) == 1 && !_connection.IsFullyClosed)
+                    {
+                        // As in Node.js, whose handlers run after the POST's "ok" is written: what a POST's packets
+                        // cause goes out after that POST is answered (a client that closes on a DISCONNECT must not
+                        // still be waiting for its POST).
+                        await Task.Delay(Timeout.Infinite, wake.Token);
+                        continue;
+                    }
                     if (TryTakeResponse(frames, out var finishClose))
                     {
                         await WritePayloadAsync(context, frames);
@@ -238,6 +249,7 @@ internal sealed class PollingTransport
                 return;
             }
 
+            Volatile.Write(ref _dispatching, 1);
             try
             {
                 var ok = EnginePacketCodec.DecodePayload(body.Value.Span, _connection,
@@ -254,7 +266,8 @@ internal sealed class PollingTransport
             response.ContentType = "text/html";
             response.ContentLength = 2;
             response.Headers.CacheControl = "no-store";
-            await response.Body.WriteAsync("ok"u8.ToArray(), context.RequestAborted);
+            await response.Body.WriteAsync(OkBody, context.RequestAborted);
+            await response.Body.FlushAsync(context.RequestAborted);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
@@ -262,7 +275,9 @@ internal sealed class PollingTransport
         }
         finally
         {
+            Volatile.Write(ref _dispatching, 0);
             Volatile.Write(ref _postActive, 0);
+            Wake();
         }
     }
 }

@@ -6,8 +6,8 @@ namespace SocketIoServer.Server;
 internal sealed class BroadcastAckCollector
 {
     private readonly Lock _gate = new();
-    private readonly List<JsonNode?[]> _responses = new();
-    private readonly TaskCompletionSource<IReadOnlyList<JsonNode?[]>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<JsonNode?> _responses = new();
+    private readonly TaskCompletionSource<IReadOnlyList<JsonNode?>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _expected;
     private bool _counted;
 
@@ -16,11 +16,12 @@ internal sealed class BroadcastAckCollector
         lock (_gate) _expected += count;
     }
 
+    /// <summary>One client's answer: as Node.js, its first argument is its response.</summary>
     public void OnAck(JsonNode?[] args)
     {
         lock (_gate)
         {
-            _responses.Add(args);
+            _responses.Add(args.Length > 0 ? args[0] : null);
             CompleteIfDone();
         }
     }
@@ -39,19 +40,19 @@ internal sealed class BroadcastAckCollector
         if (_counted && _responses.Count >= _expected) _done.TrySetResult(_responses.ToList());
     }
 
-    public async Task<IReadOnlyList<JsonNode?[]>> WaitAsync(TimeSpan? timeout)
+    public async Task<IReadOnlyList<JsonNode?>> WaitAsync(TimeSpan? timeout)
     {
         if (timeout is not { } limit) return await _done.Task;
         var winner = await Task.WhenAny(_done.Task, Task.Delay(limit));
         if (winner == _done.Task) return await _done.Task;
-        List<JsonNode?[]> partial;
+        List<JsonNode?> partial;
         lock (_gate) partial = _responses.ToList();
         throw new BroadcastAckTimeoutException(partial);
     }
 }
 
 /// <summary>Not every receiver acknowledged a broadcast in time; <see cref="Responses"/> holds those that did.</summary>
-public sealed class BroadcastAckTimeoutException(IReadOnlyList<JsonNode?[]> responses) : TimeoutException("operation has timed out")
+public sealed class BroadcastAckTimeoutException(IReadOnlyList<JsonNode?> responses) : TimeoutException("operation has timed out")
 {
-    public IReadOnlyList<JsonNode?[]> Responses { get; } = responses;
+    public IReadOnlyList<JsonNode?> Responses { get; } = responses;
 }

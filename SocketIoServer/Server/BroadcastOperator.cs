@@ -62,11 +62,12 @@ public readonly struct BroadcastOperator
     }
 
     /// <summary>
-    /// Sends the event with an acknowledgement and collects one answer per receiver. With a timeout, answers
+    /// Sends the event with an acknowledgement and collects one answer per receiver (its first argument, as
+    /// Node.js does). With a timeout, answers
     /// missing when it expires make the task fail with <see cref="BroadcastAckTimeoutException"/>, which carries
     /// those that came.
     /// </summary>
-    public async Task<IReadOnlyList<JsonNode?[]>> EmitWithAckAsync(string eventName, params object?[] args)
+    public async Task<IReadOnlyList<JsonNode?>> EmitWithAckAsync(string eventName, params object?[] args)
     {
         _namespace.ThrowIfReserved(eventName);
         var collector = new BroadcastAckCollector();

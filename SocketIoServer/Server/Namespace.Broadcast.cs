@@ -26,7 +26,7 @@ public sealed partial class Namespace
     /// <summary>Sends an event to every socket (fire and forget).</summary>
     public void Emit(string eventName, params object?[] args) => All.Emit(eventName, args);
 
-    public Task<IReadOnlyList<JsonNode?[]>> EmitWithAckAsync(string eventName, params object?[] args) => All.EmitWithAckAsync(eventName, args);
+    public Task<IReadOnlyList<JsonNode?>> EmitWithAckAsync(string eventName, params object?[] args) => All.EmitWithAckAsync(eventName, args);
 
     public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => All.FetchSocketsAsync();
 
