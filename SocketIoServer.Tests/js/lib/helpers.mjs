@@ -179,15 +179,14 @@ export function askAll(socket, event, ...args) {
   });
 }
 
-/**
- * The array an event acknowledges with (get-rooms, join, fetch-sockets). A Node.js app would answer
- * `callback(array)`; the interop app's `e.Ack(array)` spreads the array over several acknowledgement arguments
- * (C# params array covariance; see the "acknowledges with one array argument" tests). Both shapes are accepted
- * here so that the tests built on these events check what they are about.
- */
+/** The array an event acknowledges with (get-rooms, join, fetch-sockets), as a Node.js app's callback(array). */
 export async function askList(socket, event, ...args) {
   const response = await askAll(socket, event, ...args);
-  return response.length === 1 && Array.isArray(response[0]) ? response[0] : response;
+  // one acknowledgement argument holding the array, as Node's callback(array)
+  if (response.length !== 1 || !Array.isArray(response[0])) {
+    throw new Error(`${event}: expected one array argument, got ${JSON.stringify(response)}`);
+  }
+  return response[0];
 }
 
 /** A short random suffix that keeps rooms and event names of concurrent tests apart. */
