@@ -108,3 +108,54 @@ public sealed class CorsAndAllowRequestTests
         Assert.That(ex!.Message, Does.Contain("PingInterval"));
     }
 }
+
+/// <summary>The upgrade options: allowUpgrades and upgradeTimeout.</summary>
+[TestFixture]
+public sealed class UpgradeOptionsTests
+{
+    private static async Task<(WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Services.AddSocketIo(configure);
+        var app = builder.Build();
+        app.MapSocketIo();
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, url);
+    }
+
+    [Test]
+    public async Task Without_allowUpgrades_no_upgrade_is_offered_or_accepted()
+    {
+        var (app, url) = await StartAsync(o => o.Engine.AllowUpgrades = false);
+        await using var _ = app;
+        using var polling = new Support.Polling(url, "/socket.io/");
+        var (_, body, _) = await polling.SendAsync(HttpMethod.Get, "EIO=4&transport=polling");
+        Assert.That(body, Does.Contain("\"upgrades\":[]"));
+        var sid = System.Text.Json.JsonDocument.Parse(body[1..]).RootElement.GetProperty("sid").GetString();
+        var ex = Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(async () =>
+            await Support.RawWebSocket.ConnectAsync($"ws{url[4..]}/socket.io/?EIO=4&transport=websocket&sid={sid}"));
+        Assert.That(ex!.Message, Does.Contain("400"));
+        Assert.That((await polling.PostAsync(sid!, "40")).Status, Is.EqualTo(HttpStatusCode.OK), "the polling session goes on");
+    }
+
+    [Test]
+    public async Task An_upgrade_that_never_probes_is_dropped_after_upgradeTimeout()
+    {
+        var (app, url) = await StartAsync(o =>
+        {
+            o.Engine.UpgradeTimeout = TimeSpan.FromMilliseconds(300);
+            o.Engine.PingInterval = TimeSpan.FromSeconds(10);
+        });
+        await using var _ = app;
+        using var polling = new Support.Polling(url, "/socket.io/");
+        var (_, body, _) = await polling.SendAsync(HttpMethod.Get, "EIO=4&transport=polling");
+        var sid = System.Text.Json.JsonDocument.Parse(body[1..]).RootElement.GetProperty("sid").GetString()!;
+        await using var ws = await Support.RawWebSocket.ConnectAsync($"ws{url[4..]}/socket.io/?EIO=4&transport=websocket&sid={sid}");
+        Assert.That(await ws.WaitForCloseAsync(3000), Is.True, "the silent WebSocket is closed");
+        Assert.That(await polling.PostAsync(sid, "40"), Is.EqualTo((HttpStatusCode.OK, "ok")), "the polling session goes on");
+        Assert.That((await polling.GetAsync(sid)).Body, Does.StartWith("40{\"sid\":"));
+    }
+}
