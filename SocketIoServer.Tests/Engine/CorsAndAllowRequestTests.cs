@@ -15,18 +15,8 @@ namespace SocketIoServer.Tests.Engine;
 [TestFixture]
 public sealed class CorsAndAllowRequestTests
 {
-    private static async Task<(WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        builder.Services.AddSocketIo(configure);
-        var app = builder.Build();
-        app.MapSocketIo();
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return (app, url);
-    }
+    private static Task<(WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure) =>
+        Support.TestHost.StartAsync(configure);
 
     [Test]
     public async Task A_preflight_is_answered_with_the_allowed_origin_and_credentials()
@@ -113,18 +103,8 @@ public sealed class CorsAndAllowRequestTests
 [TestFixture]
 public sealed class UpgradeOptionsTests
 {
-    private static async Task<(WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        builder.Services.AddSocketIo(configure);
-        var app = builder.Build();
-        app.MapSocketIo();
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return (app, url);
-    }
+    private static Task<(WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure) =>
+        Support.TestHost.StartAsync(configure);
 
     [Test]
     public async Task Without_allowUpgrades_no_upgrade_is_offered_or_accepted()

@@ -7,26 +7,9 @@ namespace SocketIoServer.Tests.Engine;
 
 /// <summary>Engine.IO over WebSocket and the polling → WebSocket upgrade, against the fixture's echo server.</summary>
 [TestFixture]
-public sealed class WebSocketTests
+public sealed class WebSocketTests : FixtureTestBase
 {
-    private FixtureServer _server = null!;
-    private Polling _polling = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _server = await FixtureServer.StartAsync();
-        _polling = new Polling(_server.Url);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _polling.Dispose();
-        await _server.DisposeAsync();
-    }
-
-    private string Ws(string query) => $"{_server.WsUrl}/engine.io/?{query}";
+    private string Ws(string query) => $"{Server.WsUrl}/engine.io/?{query}";
 
     [Test]
     public async Task A_direct_session_opens_with_no_upgrades()
@@ -103,13 +86,13 @@ public sealed class WebSocketTests
     }
 
     [Test]
-    public async Task A_polling_session_upgrades_to_websocket()
+    public async Task APolling_session_upgrades_to_websocket()
     {
-        var sid = await _polling.OpenAsync();
+        var sid = await Polling.OpenAsync();
         await using var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
         await ws.SendTextAsync("2probe");
         Assert.That(await ws.ReceiveAsync(), Is.EqualTo("3probe"));
-        Assert.That(await _polling.GetAsync(sid), Is.EqualTo((HttpStatusCode.OK, "6")));
+        Assert.That(await Polling.GetAsync(sid), Is.EqualTo((HttpStatusCode.OK, "6")));
         await ws.SendTextAsync("5");
         await ws.SendTextAsync("4hello");
         Assert.That(await ws.ReceiveAsync(), Is.EqualTo("4hello"));
@@ -118,8 +101,8 @@ public sealed class WebSocketTests
     [Test]
     public async Task A_waiting_poll_is_released_with_noop_on_probe()
     {
-        var sid = await _polling.OpenAsync();
-        var pending = _polling.GetAsync(sid);
+        var sid = await Polling.OpenAsync();
+        var pending = Polling.GetAsync(sid);
         await Task.Delay(50);
         await using var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
         await ws.SendTextAsync("2probe");
@@ -130,29 +113,29 @@ public sealed class WebSocketTests
     [Test]
     public async Task Packets_queued_during_the_upgrade_arrive_over_websocket()
     {
-        var sid = await _polling.OpenAsync();
+        var sid = await Polling.OpenAsync();
         await using var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
         await ws.SendTextAsync("2probe");
         Assert.That(await ws.ReceiveAsync(), Is.EqualTo("3probe"));
-        await _polling.PostAsync(sid, "4queued"); // echoed while the upgrade is under way
+        await Polling.PostAsync(sid, "4queued"); // echoed while the upgrade is under way
         await ws.SendTextAsync("5");
         var got = await ws.ReceiveAsync();
         if (got is "2") got = await ws.ReceiveAsync();
         if (got is "6") got = await ws.ReceiveAsync();
         var viaPolling = got is null;
-        Assert.That(viaPolling ? (await _polling.GetAsync(sid)).Body : got, Is.EqualTo("4queued"));
+        Assert.That(viaPolling ? (await Polling.GetAsync(sid)).Body : got, Is.EqualTo("4queued"));
     }
 
     [Test]
     public async Task Http_requests_after_the_upgrade_are_refused()
     {
-        var sid = await _polling.OpenAsync();
+        var sid = await Polling.OpenAsync();
         await using var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
         await ws.SendTextAsync("2probe");
         await ws.ReceiveAsync();
         await ws.SendTextAsync("5");
         await Task.Delay(50);
-        Assert.That((await _polling.GetAsync(sid)).Status, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await Polling.GetAsync(sid)).Status, Is.EqualTo(HttpStatusCode.BadRequest));
         await ws.SendTextAsync("4hello");
         Assert.That(await ws.ReceiveTextSkippingPingsAsync(), Is.EqualTo("4hello"));
     }
@@ -160,7 +143,7 @@ public sealed class WebSocketTests
     [Test]
     public async Task A_second_websocket_for_an_upgraded_session_is_closed()
     {
-        var sid = await _polling.OpenAsync();
+        var sid = await Polling.OpenAsync();
         await using var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
         await ws.SendTextAsync("2probe");
         await ws.ReceiveAsync();
@@ -173,14 +156,14 @@ public sealed class WebSocketTests
     }
 
     [Test]
-    public async Task A_wrong_probe_aborts_the_upgrade_but_keeps_the_polling_session()
+    public async Task A_wrong_probe_aborts_the_upgrade_but_keeps_thePolling_session()
     {
-        var sid = await _polling.OpenAsync();
+        var sid = await Polling.OpenAsync();
         await using var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
         await ws.SendTextAsync("4not a probe");
         Assert.That(await ws.WaitForCloseAsync(), Is.True);
-        Assert.That(await _polling.PostAsync(sid, "4still polling"), Is.EqualTo((HttpStatusCode.OK, "ok")));
-        Assert.That(await _polling.GetAsync(sid), Is.EqualTo((HttpStatusCode.OK, "4still polling")));
+        Assert.That(await Polling.PostAsync(sid, "4still polling"), Is.EqualTo((HttpStatusCode.OK, "ok")));
+        Assert.That(await Polling.GetAsync(sid), Is.EqualTo((HttpStatusCode.OK, "4still polling")));
     }
 
     [Test]
