@@ -27,6 +27,7 @@ public static class FixtureApp
         ConfigureEngine(engineOptions, options);
         app.MapEngineIo("/engine.io", engineOptions, new EchoEngineHandler());
         app.MapSocketIo(ConfigureHandlers);
+        if (options.Stats) app.MapGet("/__stats", () => Results.Json(RuntimeStats.Read(), FixtureJsonContext.Default.RuntimeStats));
         return app;
     }
 

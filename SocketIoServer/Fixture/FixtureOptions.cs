@@ -11,6 +11,9 @@ internal sealed record FixtureOptions
 
     public int PingTimeoutMs { get; init; } = 200;
 
+    /// <summary>Serve <c>GET /__stats</c> (GC and memory counters) for benchmarks.</summary>
+    public bool Stats { get; init; }
+
     /// <summary>Parses the flags after "fixture"; throws <see cref="ArgumentException"/> naming a bad one.</summary>
     public static FixtureOptions Parse(IReadOnlyList<string> args)
     {
@@ -38,6 +41,7 @@ internal sealed record FixtureOptions
                 "--port" => options with { Port = Number(0, 65535) },
                 "--ping-interval" => options with { PingIntervalMs = Number(1, int.MaxValue) },
                 "--ping-timeout" => options with { PingTimeoutMs = Number(1, int.MaxValue) },
+                "--stats" => options with { Stats = true },
                 "--parser" or "--allow-eio3" or "--recovery" or "--compression" or "--redis" or "--redis-streams" =>
                     throw new ArgumentException($"{flag} is not available in this build yet"),
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
