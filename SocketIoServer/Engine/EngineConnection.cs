@@ -4,8 +4,9 @@ namespace SocketIoServer.Engine;
 
 /// <summary>
 /// One Engine.IO session. Everything sent to the client goes through one outbox channel, drained by whichever
-/// transport currently owns the session (a long-polling GET or the WebSocket send loop), so callers on any thread
-/// enqueue without locks and a slow client cannot stall anyone else.
+/// transport currently owns the session (a long-polling GET or the WebSocket send loop, never both at once: the
+/// upgrade waits for the poll to stop reading), so callers on any thread enqueue without locks and a slow client
+/// cannot stall anyone else.
 /// </summary>
 public sealed partial class EngineConnection
 {
@@ -13,10 +14,11 @@ public sealed partial class EngineConnection
 
     private readonly EngineServer _server;
     private readonly Channel<OutboundFrame> _outbox = Channel.CreateUnbounded<OutboundFrame>(
-        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly CancellationTokenSource _closedCts = new();
     private int _state;
     private int _upgradeState; // 0 none, 1 upgrading, 2 upgraded
+    private int _queued; // frames in the outbox (a single-reader channel cannot count)
 
     internal EngineConnection(string id, int protocol, EngineServer server, EngineRequestInfo request)
     {
@@ -46,7 +48,7 @@ public sealed partial class EngineConnection
     /// True when a frame sent now would go out at once (a poll is waiting, or the WebSocket has nothing queued):
     /// the test volatile packets use to be dropped instead of buffered.
     /// </summary>
-    public bool IsWritable => IsOpen && _outbox.Reader.Count == 0 && (WebSocket is not null || (Polling?.HasPendingPoll ?? false));
+    public bool IsWritable => IsOpen && Volatile.Read(ref _queued) == 0 && (WebSocket is not null || (Polling?.HasPendingPoll ?? false));
 
     internal PollingTransport? Polling { get; private set; }
 
@@ -65,7 +67,22 @@ public sealed partial class EngineConnection
     internal EngineCloseReason? CloseReason { get; private set; }
 
     /// <summary>Queues a frame; false when the session no longer accepts frames.</summary>
-    public bool Send(OutboundFrame frame) => Volatile.Read(ref _state) == Open && _outbox.Writer.TryWrite(frame);
+    public bool Send(OutboundFrame frame)
+    {
+        if (Volatile.Read(ref _state) != Open) return false;
+        Interlocked.Increment(ref _queued);
+        if (_outbox.Writer.TryWrite(frame)) return true;
+        Interlocked.Decrement(ref _queued);
+        return false;
+    }
+
+    /// <summary>Takes the next queued frame; only the transport that owns the session calls this.</summary>
+    internal bool TryTakeFrame(out OutboundFrame frame)
+    {
+        if (!_outbox.Reader.TryRead(out frame)) return false;
+        Interlocked.Decrement(ref _queued);
+        return true;
+    }
 
     /// <summary>Slot for the layer above to keep its per-connection state, saving a lookup per message.</summary>
     public object? UserState { get; set; }
@@ -128,8 +145,7 @@ public sealed partial class EngineConnection
 
     internal void Start()
     {
-        var open = EngineHandshake.BuildOpenPacket(this, _server.Options);
-        _outbox.Writer.TryWrite(open);
+        Send(EngineHandshake.BuildOpenPacket(this, _server.Options));
         StartHeartbeat();
         _server.Handler.OnOpen(this);
     }

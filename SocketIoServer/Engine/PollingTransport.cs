@@ -16,6 +16,8 @@ internal sealed class PollingTransport
     private int _getActive;
     private int _postActive;
     private int _dispatching;
+    private int _reading; // a GET is reading the outbox (the WebSocket send loop must not read at the same time)
+    private TaskCompletionSource? _readingDone;
     private bool _noopRequested;
     private bool _discarded;
     private bool _closedWhilePolling;
@@ -97,6 +99,7 @@ internal sealed class PollingTransport
 
                 try
                 {
+                    Volatile.Write(ref _reading, 1);
                     if (Volatile.Read(ref _dispatching) == 1 && !_connection.IsFullyClosed)
                     {
                         // As in Node.js, whose handlers run after the POST's "ok" is written: what a POST's packets
@@ -107,6 +110,7 @@ internal sealed class PollingTransport
                     }
                     if (TryTakeResponse(frames, out var finishClose))
                     {
+                        StopReading();
                         await WritePayloadAsync(context, frames);
                         if (finishClose) _connection.CloseNow(EngineCloseReason.ForcedClose);
                         return;
@@ -132,7 +136,32 @@ internal sealed class PollingTransport
         }
         finally
         {
+            StopReading();
             Volatile.Write(ref _getActive, 0);
+        }
+    }
+
+    private void StopReading()
+    {
+        TaskCompletionSource? done;
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _reading) == 0) return;
+            Volatile.Write(ref _reading, 0);
+            done = _readingDone;
+            _readingDone = null;
+        }
+        done?.TrySetResult();
+    }
+
+    /// <summary>Completes once no GET reads the outbox; the outbox has one reader at a time.</summary>
+    public Task WhenNotReadingAsync()
+    {
+        lock (_gate)
+        {
+            if (Volatile.Read(ref _reading) == 0) return Task.CompletedTask;
+            _readingDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _readingDone.Task;
         }
     }
 
@@ -161,7 +190,7 @@ internal sealed class PollingTransport
             return true;
         }
 
-        while (_connection.Outbox.TryRead(out var frame)) frames.Add(frame);
+        while (_connection.TryTakeFrame(out var frame)) frames.Add(frame);
 
         if (_connection.IsClosingForFlush)
         {

@@ -47,6 +47,8 @@ internal sealed class WebSocketTransport
                 return;
             }
             connection.CompleteUpgrade(this);
+            // the poll that was waiting has been told to go; once it no longer reads the outbox, we do
+            if (connection.Polling is { } polling) await polling.WhenNotReadingAsync();
             var send = SendLoopAsync(connection);
             await ReceiveLoopAsync(connection);
             await send;
@@ -178,13 +180,16 @@ internal sealed class WebSocketTransport
         var token = connection.ClosedToken;
         try
         {
-            while (await reader.WaitToReadAsync(token))
+            // No token on the wait: the outbox is completed when the session closes, and an uncancellable wait on
+            // a single-reader channel reuses one waiter instead of allocating one per idle period.
+            while (await reader.WaitToReadAsync(CancellationToken.None))
             {
-                while (reader.TryRead(out var frame))
+                while (!connection.IsFullyClosed && connection.TryTakeFrame(out var frame))
                 {
                     await _socket.SendAsync(frame.Data,
                         frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, token);
                 }
+                if (connection.IsFullyClosed) break;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
