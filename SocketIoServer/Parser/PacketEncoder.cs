@@ -181,8 +181,9 @@ public static class PacketEncoder
         {
             case JsonArray array:
                 writer.WriteStartArray();
-                foreach (var item in array)
+                for (var i = 0; i < array.Count; i++) // by index: foreach would box an enumerator
                 {
+                    var item = array[i];
                     if (item is null) writer.WriteNullValue();
                     else WriteNode(writer, item);
                 }
@@ -198,7 +199,8 @@ public static class PacketEncoder
                 }
                 writer.WriteEndObject();
                 break;
-            case JsonValue v when v.TryGetValue<byte[]>(out var bytes):
+            // a byte[] value reports itself as a string (its base64 form); checking the kind first avoids boxing numbers
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String && v.TryGetValue<byte[]>(out var bytes):
                 BinaryPlaceholder.Write(writer, bytes);
                 break;
             default:

@@ -79,10 +79,18 @@ public class InMemoryAdapter : IAdapter
     public virtual Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
         var encoded = packet.Encoded;
-        foreach (var socket in LocalSockets(options))
+        var targets = RentTargets(options);
+        try
         {
-            socket.NotifyOutgoing(packet.EventName, packet.Args);
-            socket.Client.Write(encoded, options.Volatile);
+            foreach (var socket in targets)
+            {
+                socket.NotifyOutgoing(packet.EventName, packet.Args);
+                socket.Client.Write(encoded, options.Volatile);
+            }
+        }
+        finally
+        {
+            ReturnTargets(targets);
         }
         return Task.CompletedTask;
     }
@@ -91,15 +99,40 @@ public class InMemoryAdapter : IAdapter
     {
         var encoded = packet.Encoded;
         var count = 0;
-        foreach (var socket in LocalSockets(options))
+        var targets = RentTargets(options);
+        try
         {
-            socket.RegisterAck(packet.AckId!.Value, onAck);
-            socket.NotifyOutgoing(packet.EventName, packet.Args);
-            if (socket.Client.Write(encoded, options.Volatile)) count++;
-            else socket.UnregisterAck(packet.AckId!.Value);
+            foreach (var socket in targets)
+            {
+                socket.RegisterAck(packet.AckId!.Value, onAck);
+                socket.NotifyOutgoing(packet.EventName, packet.Args);
+                if (socket.Client.Write(encoded, options.Volatile)) count++;
+                else socket.UnregisterAck(packet.AckId!.Value);
+            }
+        }
+        finally
+        {
+            ReturnTargets(targets);
         }
         clientCount(count);
         return Task.CompletedTask;
+    }
+
+    // A broadcast's receivers are gathered into a list reused per thread, so a delivery allocates nothing.
+    [ThreadStatic] private static List<Socket>? _spareTargets;
+
+    private List<Socket> RentTargets(BroadcastOptions options)
+    {
+        var list = _spareTargets ?? new List<Socket>();
+        _spareTargets = null; // a broadcast started from inside this one gets its own list
+        CollectLocalSockets(options, list);
+        return list;
+    }
+
+    private static void ReturnTargets(List<Socket> list)
+    {
+        list.Clear();
+        if (list.Capacity <= 65_536) _spareTargets = list;
     }
 
     public virtual Task<IReadOnlySet<string>> SocketsAsync(IReadOnlySet<string> rooms)
@@ -140,6 +173,12 @@ public class InMemoryAdapter : IAdapter
     public List<Socket> LocalSockets(BroadcastOptions options)
     {
         var result = new List<Socket>();
+        CollectLocalSockets(options, result);
+        return result;
+    }
+
+    private void CollectLocalSockets(BroadcastOptions options, List<Socket> result)
+    {
         lock (_gate)
         {
             if (options.Rooms.Count > 0)
@@ -164,7 +203,6 @@ public class InMemoryAdapter : IAdapter
                 }
             }
         }
-        return result;
     }
 
     private bool IsExcluded(string socketId, BroadcastOptions options)
