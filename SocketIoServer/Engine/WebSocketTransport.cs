@@ -14,7 +14,9 @@ internal sealed class WebSocketTransport
     private readonly WebSocket _socket;
     private readonly EngineServer _server;
     private EngineConnection? _connection;
-    private byte[] _receiveBuffer = ArrayPool<byte>.Shared.Rent(4096);
+    // Empty while idle: a zero-byte read waits for the next message, and a pooled buffer is taken only to read it,
+    // so tens of thousands of idle connections hold no receive buffers.
+    private byte[] _receiveBuffer = Array.Empty<byte>();
 
     public WebSocketTransport(WebSocket socket, EngineServer server)
     {
@@ -128,6 +130,7 @@ internal sealed class WebSocketTransport
                 {
                     connection.OnParseError();
                 }
+                ReturnBuffer();
             }
         }
         catch (WebSocketException ex) when (ex.WebSocketErrorCode != WebSocketError.ConnectionClosedPrematurely)
@@ -147,6 +150,13 @@ internal sealed class WebSocketTransport
     {
         var max = _server.Options.MaxHttpBufferSize;
         var length = 0;
+        if (_receiveBuffer.Length == 0)
+        {
+            var first = await _socket.ReceiveAsync(Memory<byte>.Empty, token);
+            if (first.MessageType == WebSocketMessageType.Close) return (WebSocketMessageType.Close, 0);
+            if (first.EndOfMessage) return (first.MessageType, 0);
+            _receiveBuffer = ArrayPool<byte>.Shared.Rent(4096);
+        }
         while (true)
         {
             if (length == _receiveBuffer.Length)
@@ -156,7 +166,7 @@ internal sealed class WebSocketTransport
                     await CloseSocketAsync(WebSocketCloseStatus.MessageTooBig);
                     return (WebSocketMessageType.Binary, -1);
                 }
-                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(length * 2, max + 1));
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(length * 2, 4096), max + 1));
                 _receiveBuffer.AsSpan(0, length).CopyTo(bigger);
                 ArrayPool<byte>.Shared.Return(_receiveBuffer);
                 _receiveBuffer = bigger;
