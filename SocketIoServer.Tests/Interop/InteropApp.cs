@@ -39,6 +39,11 @@ public sealed class InteropApp : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("SOCKETIO_TEST_LOG") == "1")
+        {
+            // for diagnosing a failing test: the server's own log on the console
+            builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
+        }
         builder.Services.AddSocketIo(o =>
         {
             o.ConnectTimeout = TimeSpan.FromSeconds(5);

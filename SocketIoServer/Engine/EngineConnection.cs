@@ -56,6 +56,8 @@ public sealed partial class EngineConnection
 
     internal ChannelReader<OutboundFrame> Outbox => _outbox.Reader;
 
+    internal int QueuedFrames => Volatile.Read(ref _queued);
+
     internal bool IsUpgrading => Volatile.Read(ref _upgradeState) == 1;
 
     internal bool IsUpgraded => Volatile.Read(ref _upgradeState) == 2;
@@ -68,6 +70,13 @@ public sealed partial class EngineConnection
 
     /// <summary>Queues a frame; false when the session no longer accepts frames.</summary>
     public bool Send(OutboundFrame frame)
+    {
+        if (!Enqueue(frame)) return false;
+        WebSocket?.Pump();
+        return true;
+    }
+
+    private bool Enqueue(OutboundFrame frame)
     {
         if (Volatile.Read(ref _state) != Open) return false;
         Interlocked.Increment(ref _queued);
@@ -95,10 +104,11 @@ public sealed partial class EngineConnection
     {
         lock (_outbox)
         {
-            if (!Send(first)) return false;
-            foreach (var b in binaries) Send(OutboundFrame.Binary(b));
-            return true;
+            if (!Enqueue(first)) return false;
+            foreach (var b in binaries) Enqueue(OutboundFrame.Binary(b));
         }
+        WebSocket?.Pump(); // outside the lock: writing to the socket is no work to do under it
+        return true;
     }
 
     /// <summary>Queues a text message packet.</summary>
@@ -159,7 +169,11 @@ public sealed partial class EngineConnection
         if (Interlocked.CompareExchange(ref _state, Closing, Open) != Open) return;
         StopHeartbeat();
         _outbox.Writer.TryComplete();
-        if (WebSocket is not null) return; // the send loop drains, closes the socket and finishes
+        if (WebSocket is { } ws)
+        {
+            ws.Pump(); // writes what is queued, then closes the socket and finishes
+            return;
+        }
         Polling?.OnClosingForFlush(_server.Options.PollingCloseTimeout);
     }
 

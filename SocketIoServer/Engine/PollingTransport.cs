@@ -14,7 +14,12 @@ internal sealed class PollingTransport
     private readonly Lock _gate = new();
     private CancellationTokenSource? _wake;
     private int _getActive;
-    private int _postActive;
+    // POSTs are handled one at a time, in arrival order. Node.js closes a session whose client overlaps POSTs; the
+    // SocketIOClient .NET package does overlap them when it emits quickly, so they wait their turn here instead.
+    private readonly SemaphoreSlim _postGate = new(1, 1);
+    private const int MaxWaitingPosts = 64;
+    private static readonly TimeSpan PostHoldLimit = TimeSpan.FromMilliseconds(50);
+    private int _postsWaiting;
     private int _dispatching;
     private int _reading; // a GET is reading the outbox (the WebSocket send loop must not read at the same time)
     private TaskCompletionSource? _readingDone;
@@ -86,6 +91,7 @@ internal sealed class PollingTransport
         }
 
         var frames = new List<OutboundFrame>();
+        var heldForPost = false;
         try
         {
             while (true)
@@ -100,12 +106,13 @@ internal sealed class PollingTransport
                 try
                 {
                     Volatile.Write(ref _reading, 1);
-                    if (Volatile.Read(ref _dispatching) == 1 && !_connection.IsFullyClosed)
+                    if (!heldForPost && Volatile.Read(ref _dispatching) == 1 && !_connection.IsFullyClosed)
                     {
                         // As in Node.js, whose handlers run after the POST's "ok" is written: what a POST's packets
                         // cause goes out after that POST is answered (a client that closes on a DISCONNECT must not
-                        // still be waiting for its POST).
-                        await Task.Delay(Timeout.Infinite, wake.Token);
+                        // still be waiting for its POST). Bounded, so a handler that blocks cannot hold the poll.
+                        heldForPost = true;
+                        await Task.Delay(PostHoldLimit, wake.Token);
                         continue;
                     }
                     if (TryTakeResponse(frames, out var finishClose))
@@ -247,10 +254,22 @@ internal sealed class PollingTransport
 
     public async Task HandlePostAsync(HttpContext context)
     {
-        if (Interlocked.CompareExchange(ref _postActive, 1, 0) != 0)
+        if (Interlocked.Increment(ref _postsWaiting) > MaxWaitingPosts)
         {
+            // a client flooding POSTs in parallel is not one that waits for answers
+            Interlocked.Decrement(ref _postsWaiting);
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             _connection.CloseNow(EngineCloseReason.TransportError, "data request overlap from client");
+            return;
+        }
+        try
+        {
+            await _postGate.WaitAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Decrement(ref _postsWaiting);
+            _connection.CloseNow(EngineCloseReason.TransportError, "data request connection closed prematurely");
             return;
         }
 
@@ -305,7 +324,8 @@ internal sealed class PollingTransport
         finally
         {
             Volatile.Write(ref _dispatching, 0);
-            Volatile.Write(ref _postActive, 0);
+            Interlocked.Decrement(ref _postsWaiting);
+            _postGate.Release();
             Wake();
         }
     }

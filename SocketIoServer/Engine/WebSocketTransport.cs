@@ -4,10 +4,10 @@ using System.Net.WebSockets;
 namespace SocketIoServer.Engine;
 
 /// <summary>
-/// The WebSocket transport of one session: a receive loop that decodes frames, and one send loop that drains the
-/// session's outbox. Only the send loop writes to the socket once it runs, so sends never overlap.
+/// The WebSocket transport of one session: a receive loop that decodes frames, and the sending side
+/// (<c>WebSocketTransport.Send.cs</c>) that drains the session's outbox, one writer at a time.
 /// </summary>
-internal sealed class WebSocketTransport
+internal sealed partial class WebSocketTransport
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
 
@@ -29,10 +29,10 @@ internal sealed class WebSocketTransport
     {
         _connection = connection;
         connection.AttachWebSocket(this);
+        EnableSending();
         connection.Start();
-        var send = SendLoopAsync(connection);
         await ReceiveLoopAsync(connection);
-        await send;
+        await WhenSendSideDoneAsync();
         ReturnBuffer();
     }
 
@@ -51,9 +51,9 @@ internal sealed class WebSocketTransport
             connection.CompleteUpgrade(this);
             // the poll that was waiting has been told to go; once it no longer reads the outbox, we do
             if (connection.Polling is { } polling) await polling.WhenNotReadingAsync();
-            var send = SendLoopAsync(connection);
+            EnableSending();
             await ReceiveLoopAsync(connection);
-            await send;
+            await WhenSendSideDoneAsync();
         }
         finally
         {
@@ -184,38 +184,10 @@ internal sealed class WebSocketTransport
         }
     }
 
-    private async Task SendLoopAsync(EngineConnection connection)
-    {
-        var reader = connection.Outbox;
-        var token = connection.ClosedToken;
-        try
-        {
-            // No token on the wait: the outbox is completed when the session closes, and an uncancellable wait on
-            // a single-reader channel reuses one waiter instead of allocating one per idle period.
-            while (await reader.WaitToReadAsync(CancellationToken.None))
-            {
-                while (!connection.IsFullyClosed && connection.TryTakeFrame(out var frame))
-                {
-                    await _socket.SendAsync(frame.Data,
-                        frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, token);
-                }
-                if (connection.IsFullyClosed) break;
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
-        {
-            // closed under us; the receive loop reports why
-        }
-
-        // The outbox completes when the session closes: after a server-side Close() every queued frame is out.
-        var forced = !connection.IsFullyClosed;
-        await CloseSocketAsync();
-        if (forced) connection.CloseNow(EngineCloseReason.ForcedClose);
-    }
-
-    /// <summary>Called when the session closed for another reason; the send loop wakes up and closes the socket.</summary>
+    /// <summary>The session closed: the sending side closes the socket (after the frame being written, if any).</summary>
     public void OnSessionClosed()
     {
+        Pump();
         _ = AbortLaterAsync();
     }
 

@@ -194,8 +194,9 @@ public sealed class Client
     internal void Close()
     {
         if (!Connection.IsOpen) return;
-        Connection.Close();
+        // the sockets first: closing the connection may finish at once and report its own reason
         OnEngineClosed(DisconnectReason.ForcedServerClose, null);
+        Connection.Close();
     }
 
     private void OnConnectTimeout()

@@ -1,0 +1,141 @@
+using System.Net.WebSockets;
+
+namespace SocketIoServer.Engine;
+
+/// <summary>
+/// The sending side. Whoever queues a frame (a broadcast, a handler, the heartbeat timer) also writes it to the
+/// socket when no one else is writing: the write usually completes at once into Kestrel's output pipe, so a
+/// delivery costs no thread hop. When a write cannot complete at once (a slow client), the rest of that
+/// connection's outbox is drained asynchronously and the caller moves on to the next receiver.
+/// </summary>
+internal sealed partial class WebSocketTransport
+{
+    private int _sendingEnabled; // the socket belongs to the session (direct, or upgrade completed)
+    private int _sending;        // one writer at a time
+    private int _closeStarted;
+    private bool _broken;        // a write failed: the socket is gone, frames are dropped
+    private readonly TaskCompletionSource _sendSideDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void EnableSending()
+    {
+        Volatile.Write(ref _sendingEnabled, 1);
+        Pump();
+    }
+
+    /// <summary>Writes what is queued (and closes the socket once the session is closing), unless someone else is.</summary>
+    public void Pump()
+    {
+        if (Volatile.Read(ref _sendingEnabled) == 0 || _connection is null) return;
+        while (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+        {
+            if (!DrainInline()) return; // continued asynchronously; that path lets go of _sending
+            Volatile.Write(ref _sending, 0);
+            if (!HasWork()) return; // re-checked after letting go, so a frame queued meanwhile is not stranded
+        }
+    }
+
+    private bool HasWork() => _connection!.QueuedFrames > 0 || NeedsClose();
+
+    private bool NeedsClose() =>
+        (_connection!.IsFullyClosed || _connection.IsClosingForFlush) && Volatile.Read(ref _closeStarted) == 0;
+
+    /// <summary>Drains synchronously; false when it had to continue asynchronously.</summary>
+    private bool DrainInline()
+    {
+        var connection = _connection!;
+        while (!connection.IsFullyClosed && connection.TryTakeFrame(out var frame))
+        {
+            if (_broken) continue;
+            ValueTask send;
+            try
+            {
+                send = _socket.SendAsync(frame.Data, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
+                    endOfMessage: true, CancellationToken.None);
+            }
+            catch (Exception ex) when (IsSocketGone(ex))
+            {
+                _broken = true;
+                continue;
+            }
+            if (!send.IsCompleted)
+            {
+                _ = DrainAsync(send);
+                return false;
+            }
+            try
+            {
+                send.GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (IsSocketGone(ex))
+            {
+                _broken = true;
+            }
+        }
+
+        if (!NeedsClose()) return true;
+        _ = CloseThenReleaseAsync();
+        return false;
+    }
+
+    private async Task DrainAsync(ValueTask pending)
+    {
+        var connection = _connection!;
+        try
+        {
+            await pending;
+        }
+        catch (Exception ex) when (IsSocketGone(ex))
+        {
+            _broken = true;
+        }
+
+        while (!connection.IsFullyClosed && connection.TryTakeFrame(out var frame))
+        {
+            if (_broken) continue;
+            try
+            {
+                await _socket.SendAsync(frame.Data, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
+                    endOfMessage: true, CancellationToken.None);
+            }
+            catch (Exception ex) when (IsSocketGone(ex))
+            {
+                _broken = true;
+            }
+        }
+
+        if (NeedsClose()) await CloseFromSendSideAsync();
+        Volatile.Write(ref _sending, 0);
+        if (HasWork()) Pump();
+    }
+
+    private async Task CloseThenReleaseAsync()
+    {
+        await CloseFromSendSideAsync();
+        Volatile.Write(ref _sending, 0);
+        if (HasWork()) Pump();
+    }
+
+    /// <summary>
+    /// Closes the socket once: after a server-side Close() every queued frame is out by now, and the session
+    /// finishes closing with "forced close"; after any other close the socket just follows the session.
+    /// </summary>
+    private async Task CloseFromSendSideAsync()
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) == 1) return;
+        var connection = _connection!;
+        var forced = !connection.IsFullyClosed;
+        await CloseSocketAsync();
+        if (forced) connection.CloseNow(EngineCloseReason.ForcedClose);
+        _sendSideDone.TrySetResult();
+    }
+
+    /// <summary>Waits (bounded) until the sending side has closed the socket, so the request ends after it.</summary>
+    private async Task WhenSendSideDoneAsync()
+    {
+        Pump();
+        await Task.WhenAny(_sendSideDone.Task, Task.Delay(CloseHandshakeTimeout * 3));
+    }
+
+    private static bool IsSocketGone(Exception ex) =>
+        ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException;
+}
