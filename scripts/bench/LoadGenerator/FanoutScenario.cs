@@ -1,0 +1,218 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace LoadGenerator;
+
+/// <summary>
+/// Room broadcast: receivers join room "bench"; one more client emits room-broadcast("bench", {t}) at a fixed rate;
+/// every receiver measures now - t. Then (unless --no-ramp) the rate is raised step by step until p99 reaches
+/// 100 ms or the deliveries fall behind the offered load.
+/// </summary>
+internal static class FanoutScenario
+{
+    private const string Room = "bench";
+
+    public static async Task<Result> RunAsync(Common c, Options o)
+    {
+        var receivers = o.Int("receivers", 1000);
+        var rate = o.Double("rate", 25);
+        var warmupSeconds = o.Double("warmup", c.Quick ? 1 : 5);
+        var durationSeconds = o.Double("duration", c.Quick ? 3 : 10);
+        var ramp = !o.Flag("no-ramp");
+        var rampRates = o.Ints("ramp-rates", c.Quick ? [50, 100] : [35, 50, 75, 100, 150, 200, 300, 400, 600, 800]);
+        var rampSettleSeconds = o.Double("ramp-settle", c.Quick ? 1 : 2);
+        var rampSeconds = o.Double("ramp-duration", c.Quick ? 2 : 4);
+        var p99LimitMs = o.Double("p99-limit-ms", 100);
+        var concurrency = o.Int("concurrency", 100);
+        o.EnsureAllUsed();
+
+        var result = new Result("fanout", c);
+        using var probe = c.Probe();
+        var sink = new FanoutSink();
+        var timeout = TimeSpan.FromSeconds(30);
+
+        var connected = await WsClient.ConnectManyAsync(c.Server, receivers, 0, concurrency, _ => sink, timeout);
+        var senderResult = await WsClient.ConnectManyAsync(c.Server, 1, receivers, 1, _ => null, timeout);
+        if (senderResult.Clients.Count == 0 || connected.Clients.Count == 0)
+            throw new IOException($"could not connect: {connected.FirstFailure ?? senderResult.FirstFailure}");
+        var sender = senderResult.Clients[0];
+
+        // join-room with ack, then wait for every ack
+        var joins = new List<Task>();
+        Span<byte> buffer = stackalloc byte[64];
+        foreach (var client in connected.Clients)
+        {
+            client.PendingAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            joins.Add(client.PendingAck.Task);
+            var id = client.NextAckId++;
+            var n = Write(buffer, "42"u8);
+            Utf8Formatter.TryFormat(id, buffer[n..], out var w);
+            n += w;
+            n += Write(buffer[n..], "[\"join-room\",\"bench\"]"u8);
+            client.SendText(buffer[..n]);
+        }
+        await Task.WhenAll(joins).WaitAsync(timeout);
+
+        using var pacer = new Pacer(sender, rate);
+        await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
+        var (window, histogram) = await MeasureAsync(probe, sink, durationSeconds);
+        result.WindowMetrics(window, histogram, "Delivery", "deliveriesPerSec");
+        result.Metric("offeredRate", rate);
+        result.Metric("offeredDeliveriesPerSec", rate * connected.Clients.Count);
+        result.Detail("receivers", connected.Clients.Count);
+
+        if (ramp)
+        {
+            var steps = new JsonArray();
+            // the fixed-rate window counts as the ramp's first step
+            var fixedHeld = histogram.Quantile(0.99) / 1000 < p99LimitMs && window.WorkPerSecond >= 0.95 * rate * connected.Clients.Count;
+            double? maxHeld = fixedHeld ? rate : null;
+            double? maxHeldDeliveries = fixedHeld ? window.WorkPerSecond : null;
+            foreach (var stepRate in fixedHeld ? rampRates.Where(r => r > rate) : [])
+            {
+                pacer.Rate = stepRate;
+                await Task.Delay(TimeSpan.FromSeconds(rampSettleSeconds));
+                var (w, h) = await MeasureAsync(probe, sink, rampSeconds);
+                var offered = (double)stepRate * connected.Clients.Count;
+                var p99 = h.Quantile(0.99) / 1000;
+                var held = p99 < p99LimitMs && w.WorkPerSecond >= 0.95 * offered;
+                steps.Add(new JsonObject
+                {
+                    ["rate"] = stepRate,
+                    ["deliveriesPerSec"] = Math.Round(w.WorkPerSecond),
+                    ["p50Ms"] = Math.Round(h.Quantile(0.5) / 1000, 3),
+                    ["p99Ms"] = Math.Round(p99, 3),
+                    ["serverCpuUsPerDelivery"] = Math.Round(w.ServerCpuUsPerUnit, 4),
+                    ["serverCpuPct"] = Math.Round(w.ServerCpuPercent, 1),
+                    ["generatorCpuPct"] = Math.Round(w.GeneratorCpuPercent, 1),
+                    ["machineBusyPct"] = Math.Round(w.MachinePercent.Busy + w.MachinePercent.SoftIrq, 1),
+                    ["otherCpuPct"] = Math.Round((w.MachinePercent.Busy + w.MachinePercent.SoftIrq) * Environment.ProcessorCount - w.ServerCpuPercent - w.GeneratorCpuPercent, 1),
+                    ["allocBytesPerDelivery"] = w.AllocBytesPerUnit is { } a ? Math.Round(a, 3) : null,
+                    ["held"] = held,
+                });
+                if (!held) break;
+                maxHeld = stepRate;
+                maxHeldDeliveries = w.WorkPerSecond;
+            }
+            result.Metric("maxHeldRate", maxHeld);
+            result.Metric("maxHeldDeliveriesPerSec", maxHeldDeliveries);
+            result.Detail("ramp", steps);
+        }
+        pacer.Stop();
+        result.Detail("sent", pacer.Sent);
+        result.ErrorMetrics(connected.Failures + senderResult.Failures);
+        foreach (var client in connected.Clients) client.Close();
+        sender.Close();
+        return result;
+    }
+
+    private static async Task<(Window, Histogram)> MeasureAsync(ServerProbe probe, FanoutSink sink, double seconds)
+    {
+        var start = await probe.SnapshotAsync(Interlocked.Read(ref sink.Deliveries));
+        var histogram = new Histogram();
+        sink.Histogram = histogram;
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        var end = await probe.SnapshotAsync(Interlocked.Read(ref sink.Deliveries));
+        return (new Window(start, end), histogram);
+    }
+
+    private static int Write(Span<byte> to, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(to);
+        return bytes.Length;
+    }
+
+    private sealed class FanoutSink : IPacketSink
+    {
+        public long Deliveries;
+        private volatile Histogram _histogram = new();
+
+        public Histogram Histogram
+        {
+            set => _histogram = value;
+        }
+
+        public void OnPacket(WsClient client, ReadOnlySpan<byte> packet)
+        {
+            if (packet.StartsWith("2[\"room-broadcast\","u8))
+            {
+                var now = Clock.NowMicros();
+                var at = packet.IndexOf("\"t\":"u8);
+                if (at < 0 || !Utf8Parser.TryParse(packet[(at + 4)..], out long sentAt, out _))
+                {
+                    Interlocked.Increment(ref Errors.ProtocolErrors);
+                    return;
+                }
+                _histogram.Record(now - sentAt);
+                Interlocked.Increment(ref Deliveries);
+            }
+            else if (packet[0] == (byte)'3')
+            {
+                client.PendingAck?.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Emits room-broadcast at a steady rate from a dedicated thread (sleeps between sends, catches up).</summary>
+    private sealed class Pacer : IDisposable
+    {
+        private readonly WsClient _sender;
+        private readonly Thread _thread;
+        private volatile bool _stop;
+        private long _rateBits;
+
+        public Pacer(WsClient sender, double rate)
+        {
+            _sender = sender;
+            Rate = rate;
+            _thread = new Thread(Run) { IsBackground = true, Name = "pacer" };
+            _thread.Start();
+        }
+
+        public long Sent;
+
+        public double Rate
+        {
+            get => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _rateBits));
+            set => Interlocked.Exchange(ref _rateBits, BitConverter.DoubleToInt64Bits(value));
+        }
+
+        private void Run()
+        {
+            Span<byte> buffer = stackalloc byte[96];
+            var prefix = "42[\"room-broadcast\",\"bench\",{\"t\":"u8;
+            prefix.CopyTo(buffer);
+            var next = Stopwatch.GetTimestamp();
+            while (!_stop)
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (now < next)
+                {
+                    Thread.Sleep(1);
+                    continue;
+                }
+                Utf8Formatter.TryFormat(Clock.NowMicros(), buffer[prefix.Length..], out var n);
+                n += prefix.Length;
+                buffer[n++] = (byte)'}';
+                buffer[n++] = (byte)']';
+                _sender.SendText(buffer[..n]);
+                Interlocked.Increment(ref Sent);
+                next += (long)(Stopwatch.Frequency / Rate);
+                // never burst more than a second's worth after a stall
+                if (now - next > Stopwatch.Frequency) next = now;
+            }
+        }
+
+        public void Stop()
+        {
+            _stop = true;
+            _thread.Join();
+        }
+
+        public void Dispose()
+        {
+            if (!_stop) Stop();
+        }
+    }
+}
