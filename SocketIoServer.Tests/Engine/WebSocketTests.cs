@@ -11,6 +11,18 @@ public sealed class WebSocketTests : FixtureTestBase
 {
     private string Ws(string query) => $"{Server.WsUrl}/engine.io/?{query}";
 
+    /// <summary>A polling session upgraded to WebSocket (probe answered, upgrade sent and taken).</summary>
+    private async Task<(string Sid, RawWebSocket Ws)> UpgradedSessionAsync()
+    {
+        var sid = await Polling.OpenAsync();
+        var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
+        await ws.SendTextAsync("2probe");
+        Assert.That(await ws.ReceiveAsync(), Is.EqualTo("3probe"));
+        await ws.SendTextAsync("5");
+        await Task.Delay(50);
+        return (sid, ws);
+    }
+
     [Test]
     public async Task A_direct_session_opens_with_no_upgrades()
     {
@@ -129,12 +141,8 @@ public sealed class WebSocketTests : FixtureTestBase
     [Test]
     public async Task Http_requests_after_the_upgrade_are_refused()
     {
-        var sid = await Polling.OpenAsync();
-        await using var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
-        await ws.SendTextAsync("2probe");
-        await ws.ReceiveAsync();
-        await ws.SendTextAsync("5");
-        await Task.Delay(50);
+        var (sid, ws) = await UpgradedSessionAsync();
+        await using var _ = ws;
         Assert.That((await Polling.GetAsync(sid)).Status, Is.EqualTo(HttpStatusCode.BadRequest));
         await ws.SendTextAsync("4hello");
         Assert.That(await ws.ReceiveTextSkippingPingsAsync(), Is.EqualTo("4hello"));
@@ -143,12 +151,8 @@ public sealed class WebSocketTests : FixtureTestBase
     [Test]
     public async Task A_second_websocket_for_an_upgraded_session_is_closed()
     {
-        var sid = await Polling.OpenAsync();
-        await using var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
-        await ws.SendTextAsync("2probe");
-        await ws.ReceiveAsync();
-        await ws.SendTextAsync("5");
-        await Task.Delay(50);
+        var (sid, ws) = await UpgradedSessionAsync();
+        await using var _ = ws;
         await using var second = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));
         Assert.That(await second.WaitForCloseAsync(), Is.True);
         await ws.SendTextAsync("4hello");
@@ -156,7 +160,7 @@ public sealed class WebSocketTests : FixtureTestBase
     }
 
     [Test]
-    public async Task A_wrong_probe_aborts_the_upgrade_but_keeps_thePolling_session()
+    public async Task A_wrong_probe_aborts_the_upgrade_but_keeps_the_polling_session()
     {
         var sid = await Polling.OpenAsync();
         await using var ws = await RawWebSocket.ConnectAsync(Ws($"EIO=4&transport=websocket&sid={sid}"));

@@ -111,8 +111,6 @@ public sealed partial class EngineConnection
         return true;
     }
 
-    /// <summary>Queues a text message packet.</summary>
-    public bool SendMessage(string text) => Send(OutboundFrame.Message(text));
 
     internal void AttachPolling(PollingTransport polling) => Polling = polling;
 

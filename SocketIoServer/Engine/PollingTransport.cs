@@ -21,7 +21,7 @@ internal sealed class PollingTransport
     private static readonly TimeSpan PostHoldLimit = TimeSpan.FromMilliseconds(50);
     private int _postsWaiting;
     private int _dispatching;
-    private int _reading; // a GET is reading the outbox (the WebSocket send loop must not read at the same time)
+    private int _reading; // under _gate: a GET is reading the outbox (the WebSocket send loop must not read at the same time)
     private TaskCompletionSource? _readingDone;
     private bool _noopRequested;
     private bool _discarded;
@@ -101,11 +101,11 @@ internal sealed class PollingTransport
                 {
                     wake = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
                     _wake = wake;
+                    _reading = 1;
                 }
 
                 try
                 {
-                    Volatile.Write(ref _reading, 1);
                     if (!heldForPost && Volatile.Read(ref _dispatching) == 1 && !_connection.IsFullyClosed)
                     {
                         // As in Node.js, whose handlers run after the POST's "ok" is written: what a POST's packets
@@ -153,8 +153,8 @@ internal sealed class PollingTransport
         TaskCompletionSource? done;
         lock (_gate)
         {
-            if (Volatile.Read(ref _reading) == 0) return;
-            Volatile.Write(ref _reading, 0);
+            if (_reading == 0) return;
+            _reading = 0;
             done = _readingDone;
             _readingDone = null;
         }
@@ -166,7 +166,7 @@ internal sealed class PollingTransport
     {
         lock (_gate)
         {
-            if (Volatile.Read(ref _reading) == 0) return Task.CompletedTask;
+            if (_reading == 0) return Task.CompletedTask;
             _readingDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _readingDone.Task;
         }

@@ -26,12 +26,14 @@ internal sealed partial class WebSocketTransport
     public void Pump()
     {
         if (Volatile.Read(ref _sendingEnabled) == 0 || _connection is null) return;
-        while (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
-        {
-            if (!DrainInline()) return; // continued asynchronously; that path lets go of _sending
-            Volatile.Write(ref _sending, 0);
-            if (!HasWork()) return; // re-checked after letting go, so a frame queued meanwhile is not stranded
-        }
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0 && DrainInline()) Release();
+    }
+
+    /// <summary>Lets go of the writer role; a frame queued meanwhile is not stranded.</summary>
+    private void Release()
+    {
+        Volatile.Write(ref _sending, 0);
+        if (HasWork()) Pump();
     }
 
     private bool HasWork() => _connection!.QueuedFrames > 0 || NeedsClose();
@@ -39,7 +41,10 @@ internal sealed partial class WebSocketTransport
     private bool NeedsClose() =>
         (_connection!.IsFullyClosed || _connection.IsClosingForFlush) && Volatile.Read(ref _closeStarted) == 0;
 
-    /// <summary>Drains synchronously; false when it had to continue asynchronously.</summary>
+    /// <summary>
+    /// Writes queued frames while each write completes at once; false when the rest goes on asynchronously (a write
+    /// is pending, or the socket is being closed), in which case that continuation releases the writer role.
+    /// </summary>
     private bool DrainInline()
     {
         var connection = _connection!;
@@ -59,17 +64,10 @@ internal sealed partial class WebSocketTransport
             }
             if (!send.IsCompleted)
             {
-                _ = DrainAsync(send);
+                _ = ContinueAfterAsync(send);
                 return false;
             }
-            try
-            {
-                send.GetAwaiter().GetResult();
-            }
-            catch (Exception ex) when (IsSocketGone(ex))
-            {
-                _broken = true;
-            }
+            Observe(send);
         }
 
         if (!NeedsClose()) return true;
@@ -77,9 +75,20 @@ internal sealed partial class WebSocketTransport
         return false;
     }
 
-    private async Task DrainAsync(ValueTask pending)
+    private void Observe(ValueTask send)
     {
-        var connection = _connection!;
+        try
+        {
+            send.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (IsSocketGone(ex))
+        {
+            _broken = true;
+        }
+    }
+
+    private async Task ContinueAfterAsync(ValueTask pending)
+    {
         try
         {
             await pending;
@@ -88,31 +97,13 @@ internal sealed partial class WebSocketTransport
         {
             _broken = true;
         }
-
-        while (!connection.IsFullyClosed && connection.TryTakeFrame(out var frame))
-        {
-            if (_broken) continue;
-            try
-            {
-                await _socket.SendAsync(frame.Data, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
-                    endOfMessage: true, CancellationToken.None);
-            }
-            catch (Exception ex) when (IsSocketGone(ex))
-            {
-                _broken = true;
-            }
-        }
-
-        if (NeedsClose()) await CloseFromSendSideAsync();
-        Volatile.Write(ref _sending, 0);
-        if (HasWork()) Pump();
+        if (DrainInline()) Release();
     }
 
     private async Task CloseThenReleaseAsync()
     {
         await CloseFromSendSideAsync();
-        Volatile.Write(ref _sending, 0);
-        if (HasWork()) Pump();
+        Release();
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using SocketIoServer.Engine;
-
 namespace SocketIoServer.Server;
 
 /// <summary>The reasons a socket is disconnected, spelled as the Node.js server reports them.</summary>
@@ -14,6 +12,4 @@ public static class DisconnectReason
     public const string ForcedServerClose = "forced server close";
     public const string ClientNamespaceDisconnect = "client namespace disconnect";
     public const string ServerNamespaceDisconnect = "server namespace disconnect";
-
-    internal static string From(EngineCloseReason reason) => reason.WireName();
 }

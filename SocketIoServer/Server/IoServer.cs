@@ -138,5 +138,5 @@ public sealed partial class IoServer : IEngineHandler, IAsyncDisposable
         ((Client)connection.UserState!).OnBinary(data);
 
     void IEngineHandler.OnClose(EngineConnection connection, EngineCloseReason reason, string? description) =>
-        (connection.UserState as Client)?.OnEngineClosed(DisconnectReason.From(reason), description);
+        (connection.UserState as Client)?.OnEngineClosed(reason.WireName(), description);
 }

@@ -55,13 +55,7 @@ public sealed partial class Socket
     internal RemoteSocket ToRemote() => new(Namespace, Id, Handshake, Rooms, new Dictionary<string, object?>(Data));
 
     /// <summary>Sends an event to this client. Throws for reserved event names, as Node.js does.</summary>
-    public bool Emit(string eventName, params object?[] args)
-    {
-        Namespace.ThrowIfReserved(eventName);
-        if (!IsConnected) return false;
-        NotifyOutgoing(eventName, args);
-        return Client.Write(PacketEncoder.EncodeEvent("4"u8, Namespace.Name, eventName, args), volatileFlag: false);
-    }
+    public bool Emit(string eventName, params object?[] args) => new SocketEmitter(this, null, false).Emit(eventName, args);
 
     /// <summary>Sends an event and waits for the client's acknowledgement (its arguments).</summary>
     public Task<JsonNode?[]> EmitWithAckAsync(string eventName, params object?[] args) =>
