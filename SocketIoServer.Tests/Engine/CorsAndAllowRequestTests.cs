@@ -90,6 +90,19 @@ public sealed class CorsAndAllowRequestTests
     }
 
     [Test]
+    public async Task The_server_answers_on_its_configured_path_only()
+    {
+        var (app, url) = await StartAsync(o => o.Path = "/realtime");
+        await using var _ = app;
+        using var http = new HttpClient();
+        using var served = await http.GetAsync(url + "/realtime/?EIO=4&transport=polling");
+        Assert.That(served.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await served.Content.ReadAsStringAsync(), Does.StartWith("0{\"sid\":"));
+        using var other = await http.GetAsync(url + "/socket.io/?EIO=4&transport=polling");
+        Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
     public void Bad_options_stop_start_up_with_the_setting_named()
     {
         var options = new SocketIoOptions();

@@ -33,6 +33,19 @@ public sealed class PacketCodecTests
     }
 
     [Test]
+    public void Every_binary_type_anywhere_in_the_arguments_becomes_an_attachment()
+    {
+        var args = new object?[]
+        {
+            new ReadOnlyMemory<byte>([1]),
+            new { segment = new ArraySegment<byte>([9, 2, 9], 1, 1), memory = new Memory<byte>([3]) },
+        };
+        var packet = PacketEncoder.EncodeEvent(""u8, "/", "b", args);
+        Assert.That(Encode(packet), Is.EqualTo("53-[\"b\",{\"_placeholder\":true,\"num\":0},{\"segment\":{\"_placeholder\":true,\"num\":1},\"memory\":{\"_placeholder\":true,\"num\":2}}]"));
+        Assert.That(packet.Attachments.Select(a => a.ToArray()), Is.EqualTo(new[] { new byte[] { 1 }, new byte[] { 2 }, new byte[] { 3 } }));
+    }
+
+    [Test]
     public void An_ack_with_binary_is_a_binary_ack()
     {
         var packet = PacketEncoder.EncodeAck(""u8, "/", 789, [new byte[] { 1, 2, 3 }]);
