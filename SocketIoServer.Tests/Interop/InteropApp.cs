@@ -37,7 +37,13 @@ public sealed class InteropApp : IAsyncDisposable
     public static async Task<InteropApp> StartAsync(int port = 0, Action<SocketIoOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        // WebSockets at the connection level, as the protocol fixture and the chat server run (the in-process
+        // TestHost of the .NET tests keeps the ASP.NET Core pipeline path covered)
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.UseSocketIoWebSockets();
+            k.Listen(System.Net.IPAddress.Loopback, port);
+        });
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("SOCKETIO_TEST_LOG") == "1")
         {

@@ -1,9 +1,7 @@
-using System.Threading.Channels;
-
 namespace SocketIoServer.Engine;
 
 /// <summary>
-/// One Engine.IO session. Everything sent to the client goes through one outbox channel, drained by whichever
+/// One Engine.IO session. Everything sent to the client goes through one outbox, drained by whichever
 /// transport currently owns the session (a long-polling GET or the WebSocket send loop, never both at once: the
 /// upgrade waits for the poll to stop reading), so callers on any thread enqueue without locks and a slow client
 /// cannot stall anyone else.
@@ -13,12 +11,10 @@ public sealed partial class EngineConnection
     private const int Open = 0, Closing = 1, Closed = 2;
 
     private readonly EngineServer _server;
-    private readonly Channel<OutboundFrame> _outbox = Channel.CreateUnbounded<OutboundFrame>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly FrameOutbox _outbox = new();
     private readonly CancellationTokenSource _closedCts = new();
     private int _state;
     private int _upgradeState; // 0 none, 1 upgrading, 2 upgraded
-    private int _queued; // frames in the outbox (a single-reader channel cannot count)
 
     internal EngineConnection(string id, int protocol, EngineServer server, EngineRequestInfo request)
     {
@@ -48,15 +44,15 @@ public sealed partial class EngineConnection
     /// True when a frame sent now would go out at once (a poll is waiting, or the WebSocket has nothing queued):
     /// the test volatile packets use to be dropped instead of buffered.
     /// </summary>
-    public bool IsWritable => IsOpen && Volatile.Read(ref _queued) == 0 && (WebSocket is not null || (Polling?.HasPendingPoll ?? false));
+    public bool IsWritable => IsOpen && _outbox.Count == 0 && (WebSocket is not null || (Polling?.HasPendingPoll ?? false));
 
     internal PollingTransport? Polling { get; private set; }
 
     internal WebSocketTransport? WebSocket { get; private set; }
 
-    internal ChannelReader<OutboundFrame> Outbox => _outbox.Reader;
+    internal FrameOutbox Outbox => _outbox;
 
-    internal int QueuedFrames => Volatile.Read(ref _queued);
+    internal int QueuedFrames => _outbox.Count;
 
     internal bool IsUpgrading => Volatile.Read(ref _upgradeState) == 1;
 
@@ -71,27 +67,13 @@ public sealed partial class EngineConnection
     /// <summary>Queues a frame; false when the session no longer accepts frames.</summary>
     public bool Send(OutboundFrame frame)
     {
-        if (!Enqueue(frame)) return false;
+        if (Volatile.Read(ref _state) != Open || !_outbox.TryAdd(frame)) return false;
         WebSocket?.Pump();
         return true;
     }
 
-    private bool Enqueue(OutboundFrame frame)
-    {
-        if (Volatile.Read(ref _state) != Open) return false;
-        Interlocked.Increment(ref _queued);
-        if (_outbox.Writer.TryWrite(frame)) return true;
-        Interlocked.Decrement(ref _queued);
-        return false;
-    }
-
     /// <summary>Takes the next queued frame; only the transport that owns the session calls this.</summary>
-    internal bool TryTakeFrame(out OutboundFrame frame)
-    {
-        if (!_outbox.Reader.TryRead(out frame)) return false;
-        Interlocked.Decrement(ref _queued);
-        return true;
-    }
+    internal bool TryTakeFrame(out OutboundFrame frame) => _outbox.TryTake(out frame);
 
     /// <summary>Slot for the layer above to keep its per-connection state, saving a lookup per message.</summary>
     public object? UserState { get; set; }
@@ -102,11 +84,7 @@ public sealed partial class EngineConnection
     /// <summary>Queues several frames that must stay together (a packet and its binary attachments).</summary>
     public bool SendBatch(OutboundFrame first, ReadOnlySpan<ReadOnlyMemory<byte>> binaries)
     {
-        lock (_outbox)
-        {
-            if (!Enqueue(first)) return false;
-            foreach (var b in binaries) Enqueue(OutboundFrame.Binary(b));
-        }
+        if (Volatile.Read(ref _state) != Open || !_outbox.TryAddBatch(first, binaries)) return false;
         WebSocket?.Pump(); // outside the lock: writing to the socket is no work to do under it
         return true;
     }
@@ -116,7 +94,7 @@ public sealed partial class EngineConnection
 
     internal void AttachWebSocket(WebSocketTransport ws) => WebSocket = ws;
 
-    private TaskCompletionSource _upgradeSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _upgradeSettled; // made when an upgrade begins
 
     internal bool TryBeginUpgrade()
     {
@@ -128,7 +106,7 @@ public sealed partial class EngineConnection
     internal void AbortUpgrade()
     {
         if (Interlocked.CompareExchange(ref _upgradeState, 0, 1) == 1) Polling?.ClearNoop();
-        _upgradeSettled.TrySetResult();
+        _upgradeSettled?.TrySetResult();
     }
 
     /// <summary>
@@ -138,8 +116,8 @@ public sealed partial class EngineConnection
     /// </summary>
     internal async Task WaitForUpgradeAsync(TimeSpan limit)
     {
-        if (!IsUpgrading) return;
-        await Task.WhenAny(_upgradeSettled.Task, Task.Delay(limit));
+        if (!IsUpgrading || _upgradeSettled is not { } settled) return;
+        await Task.WhenAny(settled.Task, Task.Delay(limit));
     }
 
     /// <summary>Makes the WebSocket the session's transport; the polling transport stops serving.</summary>
@@ -148,7 +126,7 @@ public sealed partial class EngineConnection
         WebSocket = ws;
         Volatile.Write(ref _upgradeState, 2);
         Polling?.Discard();
-        _upgradeSettled.TrySetResult();
+        _upgradeSettled?.TrySetResult();
     }
 
     internal void Start()
@@ -166,7 +144,7 @@ public sealed partial class EngineConnection
     {
         if (Interlocked.CompareExchange(ref _state, Closing, Open) != Open) return;
         StopHeartbeat();
-        _outbox.Writer.TryComplete();
+        _outbox.Complete();
         if (WebSocket is { } ws)
         {
             ws.Pump(); // writes what is queued, then closes the socket and finishes
@@ -181,7 +159,7 @@ public sealed partial class EngineConnection
         if (Interlocked.Exchange(ref _state, Closed) == Closed) return;
         CloseReason = reason;
         StopHeartbeat();
-        _outbox.Writer.TryComplete();
+        _outbox.Complete();
         _server.Remove(this);
         _closedCts.Cancel();
         Polling?.OnSessionClosed(reason);

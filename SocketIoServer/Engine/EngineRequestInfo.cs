@@ -21,21 +21,30 @@ public sealed class EngineRequestInfo
     internal static EngineRequestInfo From(HttpContext context, TimeProvider time)
     {
         var req = context.Request;
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var headers = new Dictionary<string, string>(req.Headers.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in req.Headers)
-            headers[name.ToLowerInvariant()] = value.ToString();
-        var query = new Dictionary<string, string>(StringComparer.Ordinal);
+        {
+            var text = value.ToString();
+            headers[SharedStrings.Share(name.ToLowerInvariant())] = IsUniquePerRequest(name) ? text : SharedStrings.Share(text);
+        }
+        var query = new Dictionary<string, string>(req.Query.Count, StringComparer.Ordinal);
         foreach (var (name, value) in req.Query)
-            query[name] = value.Count > 0 ? value[value.Count - 1] ?? "" : "";
+            query[SharedStrings.Share(name)] = SharedStrings.Share(value.Count > 0 ? value[value.Count - 1] ?? "" : "");
         var ip = context.Connection.RemoteIpAddress;
         return new EngineRequestInfo
         {
             Headers = headers,
             Query = query,
-            RemoteAddress = ip is null ? "" : (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : ip.ToString()),
-            Url = req.PathBase + req.Path + req.QueryString,
+            RemoteAddress = ip is null ? "" : SharedStrings.Share(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : ip.ToString()),
+            Url = SharedStrings.Share(req.PathBase + req.Path + req.QueryString),
             Secure = req.IsHttps,
             Time = time.GetUtcNow(),
         };
     }
+
+    // not worth a slot in the shared pool
+    private static bool IsUniquePerRequest(string header) =>
+        header.Equals("Sec-WebSocket-Key", StringComparison.OrdinalIgnoreCase) ||
+        header.Equals("Cookie", StringComparison.OrdinalIgnoreCase) ||
+        header.Equals("Authorization", StringComparison.OrdinalIgnoreCase);
 }

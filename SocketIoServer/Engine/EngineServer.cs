@@ -40,17 +40,26 @@ public sealed partial class EngineServer : IAsyncDisposable
     /// <summary>Handles one HTTP request (or WebSocket upgrade) addressed to the engine's path.</summary>
     public async Task HandleRequestAsync(HttpContext context)
     {
+        if (await AnswerAsync(context) is { } webSocket) await webSocket;
+    }
+
+    /// <summary>
+    /// Answers the request; for an accepted WebSocket, returns the task of its session, which no longer needs the
+    /// request (so a host that owns the connection can let the HTTP objects go while the WebSocket lives).
+    /// </summary>
+    internal async Task<Task?> AnswerAsync(HttpContext context)
+    {
         var isUpgrade = context.WebSockets.IsWebSocketRequest;
         // CORS is for HTTP requests; Node.js does not apply it to WebSocket upgrades either
         if (!isUpgrade && Options.Cors is { } cors && EngineCors.Apply(context, cors))
-            return; // preflight answered
+            return null; // preflight answered
 
         var verdict = await VerifyAsync(context, isUpgrade);
         if (verdict is { } error)
         {
             Log.RequestRefused(context.Request.Method, context.Request.QueryString.Value ?? "", (int)error.Code, error.Message);
             await WriteErrorAsync(context, error, isUpgrade);
-            return;
+            return null;
         }
 
         var query = context.Request.Query;
@@ -60,28 +69,26 @@ public sealed partial class EngineServer : IAsyncDisposable
             if (!_clients.TryGetValue(sid, out var existing))
             {
                 await WriteErrorAsync(context, new EngineError(EngineErrorCode.UnknownSid), isUpgrade);
-                return;
+                return null;
             }
-            await ServeExistingAsync(context, existing, isUpgrade);
-            return;
+            if (isUpgrade) return await UpgradeAsync(context, existing);
+            await ServeExistingAsync(context, existing);
+            return null;
         }
 
-        await HandshakeAsync(context, query["transport"].ToString(), isUpgrade);
+        return await HandshakeAsync(context, query["transport"].ToString(), isUpgrade);
     }
 
-    private async Task ServeExistingAsync(HttpContext context, EngineConnection connection, bool isUpgrade)
+    private async Task<Task?> UpgradeAsync(HttpContext context, EngineConnection connection)
     {
-        if (isUpgrade)
-        {
-            var ws = new WebSocketTransport(await context.WebSockets.AcceptWebSocketAsync(), this);
-            if (!connection.IsOpen || connection.WebSocket is not null || !connection.TryBeginUpgrade())
-            {
-                await ws.RefuseAsync();
-                return;
-            }
-            await ws.RunUpgradeAsync(connection);
-            return;
-        }
+        var ws = new WebSocketTransport(await context.WebSockets.AcceptWebSocketAsync(), this);
+        if (!connection.IsOpen || connection.WebSocket is not null || !connection.TryBeginUpgrade())
+            return ws.RefuseAsync();
+        return ws.RunUpgradeAsync(connection);
+    }
+
+    private async Task ServeExistingAsync(HttpContext context, EngineConnection connection)
+    {
 
         var polling = connection.Polling;
         if (polling is not null && connection.IsUpgrading && HttpMethods.IsGet(context.Request.Method))
@@ -97,14 +104,14 @@ public sealed partial class EngineServer : IAsyncDisposable
         else context.Response.StatusCode = StatusCodes.Status500InternalServerError;
     }
 
-    private async Task HandshakeAsync(HttpContext context, string transport, bool isUpgrade)
+    private async Task<Task?> HandshakeAsync(HttpContext context, string transport, bool isUpgrade)
     {
         var eio = context.Request.Query["EIO"].ToString();
         var protocol = eio == "4" ? 4 : 3; // Node.js: anything but "4" is revision 3
         if (protocol == 3 && !Options.AllowEIO3)
         {
             await WriteErrorAsync(context, new EngineError(EngineErrorCode.UnsupportedProtocolVersion), isUpgrade);
-            return;
+            return null;
         }
 
         var id = EngineHandshake.NewSessionId();
@@ -116,14 +123,14 @@ public sealed partial class EngineServer : IAsyncDisposable
         if (transport == TransportNames.WebSocket)
         {
             var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await new WebSocketTransport(socket, this).RunDirectAsync(connection);
-            return;
+            return new WebSocketTransport(socket, this).RunDirectAsync(connection);
         }
 
         var polling = new PollingTransport(connection, this);
         connection.AttachPolling(polling);
         connection.Start();
         await polling.HandleGetAsync(context);
+        return null;
     }
 
     /// <summary>Closes every session at once with <paramref name="reason"/>.</summary>

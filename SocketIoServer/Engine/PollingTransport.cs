@@ -123,7 +123,7 @@ internal sealed class PollingTransport
                         return;
                     }
 
-                    await _connection.Outbox.WaitToReadAsync(wake.Token);
+                    await _connection.Outbox.WaitAsync(wake.Token);
                 }
                 catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
                 {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 
 namespace SocketIoServer.Engine;
 
@@ -25,15 +26,13 @@ internal sealed partial class WebSocketTransport
     }
 
     /// <summary>A new session opened directly over WebSocket.</summary>
-    public async Task RunDirectAsync(EngineConnection connection)
+    public Task RunDirectAsync(EngineConnection connection)
     {
         _connection = connection;
         connection.AttachWebSocket(this);
         EnableSending();
         connection.Start();
-        await ReceiveLoopAsync(connection);
-        await WhenSendSideDoneAsync();
-        ReturnBuffer();
+        return ReceiveLoopAsync(connection); // not awaited here: one state machine less per idle connection
     }
 
     /// <summary>An upgrade of an existing polling session: probe, then switch.</summary>
@@ -46,19 +45,20 @@ internal sealed partial class WebSocketTransport
             {
                 connection.AbortUpgrade();
                 await CloseSocketAsync();
+                ReturnBuffer();
                 return;
             }
             connection.CompleteUpgrade(this);
             // the poll that was waiting has been told to go; once it no longer reads the outbox, we do
             if (connection.Polling is { } polling) await polling.WhenNotReadingAsync();
             EnableSending();
-            await ReceiveLoopAsync(connection);
-            await WhenSendSideDoneAsync();
         }
-        finally
+        catch
         {
             ReturnBuffer();
+            throw;
         }
+        await ReceiveLoopAsync(connection);
     }
 
     /// <summary>Rejects a WebSocket whose session cannot be upgraded (closed, already upgrading or upgraded).</summary>
@@ -77,7 +77,8 @@ internal sealed partial class WebSocketTransport
         {
             while (true)
             {
-                var (type, length) = await ReceiveMessageAsync(timeout.Token);
+                var first = await _socket.ReceiveAsync(Memory<byte>.Empty, timeout.Token);
+                var (type, length) = await ReceiveMessageAsync(first, timeout.Token);
                 if (type == WebSocketMessageType.Close || length < 0) return false;
                 var data = _receiveBuffer.AsSpan(0, length);
                 if (type == WebSocketMessageType.Text && !probed && data.SequenceEqual("2probe"u8))
@@ -98,22 +99,25 @@ internal sealed partial class WebSocketTransport
         }
     }
 
+    /// <summary>Reads messages until the session ends, then waits for the sending side to close the socket.</summary>
     private async Task ReceiveLoopAsync(EngineConnection connection)
     {
         try
         {
             while (true)
             {
-                var (type, length) = await ReceiveMessageAsync(CancellationToken.None);
+                // idle connections wait here, holding no buffer
+                var first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+                var (type, length) = await ReceiveMessageAsync(first, CancellationToken.None);
                 if (type == WebSocketMessageType.Close)
                 {
                     connection.CloseNow(EngineCloseReason.TransportClose);
-                    return;
+                    break;
                 }
                 if (length < 0)
                 {
                     connection.CloseNow(EngineCloseReason.TransportError, "message too big");
-                    return;
+                    break;
                 }
                 if (!connection.IsOpen && !connection.IsClosingForFlush) continue;
 
@@ -143,20 +147,23 @@ internal sealed partial class WebSocketTransport
             // the connection went away without a closing handshake: Node.js (ws) reports that as a close too
             connection.CloseNow(EngineCloseReason.TransportClose, ex.Message);
         }
+
+        await WhenSendSideDoneAsync();
+        ReturnBuffer();
     }
 
-    /// <summary>Reads one whole message into the receive buffer; length -1 when it exceeds maxHttpBufferSize.</summary>
-    private async Task<(WebSocketMessageType Type, int Length)> ReceiveMessageAsync(CancellationToken token)
+    /// <summary>
+    /// Reads the message whose arrival a zero-byte read (<paramref name="first"/>) reported into the receive buffer;
+    /// length -1 when it exceeds maxHttpBufferSize. Usually the whole message is there and no await suspends.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(WebSocketMessageType Type, int Length)> ReceiveMessageAsync(ValueWebSocketReceiveResult first, CancellationToken token)
     {
         var max = _server.Options.MaxHttpBufferSize;
         var length = 0;
-        if (_receiveBuffer.Length == 0)
-        {
-            var first = await _socket.ReceiveAsync(Memory<byte>.Empty, token);
-            if (first.MessageType == WebSocketMessageType.Close) return (WebSocketMessageType.Close, 0);
-            if (first.EndOfMessage) return (first.MessageType, 0);
-            _receiveBuffer = ArrayPool<byte>.Shared.Rent(4096);
-        }
+        if (first.MessageType == WebSocketMessageType.Close) return (WebSocketMessageType.Close, 0);
+        if (first.EndOfMessage) return (first.MessageType, 0);
+        if (_receiveBuffer.Length == 0) _receiveBuffer = ArrayPool<byte>.Shared.Rent(4096);
         while (true)
         {
             if (length == _receiveBuffer.Length)

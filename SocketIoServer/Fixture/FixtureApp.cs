@@ -16,6 +16,7 @@ public static class FixtureApp
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k =>
         {
+            if (!options.KestrelWebSockets) k.UseSocketIoWebSockets();
             k.ListenAnyIP(options.Port);
             k.AddServerHeader = false;
         });

@@ -14,6 +14,9 @@ internal sealed record FixtureOptions
     /// <summary>Serve <c>GET /__stats</c> (GC and memory counters) for benchmarks.</summary>
     public bool Stats { get; init; }
 
+    /// <summary>Serve WebSocket upgrades through Kestrel's HTTP server instead of at the connection level (for A/B runs).</summary>
+    public bool KestrelWebSockets { get; init; }
+
     /// <summary>Parses the flags after "fixture"; throws <see cref="ArgumentException"/> naming a bad one.</summary>
     public static FixtureOptions Parse(IReadOnlyList<string> args)
     {
@@ -42,6 +45,7 @@ internal sealed record FixtureOptions
                 "--ping-interval" => options with { PingIntervalMs = Number(1, int.MaxValue) },
                 "--ping-timeout" => options with { PingTimeoutMs = Number(1, int.MaxValue) },
                 "--stats" => options with { Stats = true },
+                "--kestrel-websockets" => options with { KestrelWebSockets = true },
                 "--parser" or "--allow-eio3" or "--recovery" or "--compression" or "--redis" or "--redis-streams" =>
                     throw new ArgumentException($"{flag} is not available in this build yet"),
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),

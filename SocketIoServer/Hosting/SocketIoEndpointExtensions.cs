@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Engine;
+using SocketIoServer.Hosting.Connections;
 using SocketIoServer.Server;
 
 namespace SocketIoServer.Hosting;
@@ -25,6 +26,7 @@ public static class SocketIoEndpointExtensions
         // Kestrel waits for open requests (long polls, WebSockets) before hosted services stop, so sessions must
         // be closed as soon as stopping begins; clients then see "server shutting down".
         app.Lifetime.ApplicationStopping.Register(() => io.Engine.CloseAll(EngineCloseReason.ServerShuttingDown));
+        app.Services.GetService<EngineEndpoints>()?.Add(io.Options.Path, io.Engine);
         return MapPath(app, io.Options.Path, io.HandleRequestAsync);
     }
 
@@ -35,6 +37,7 @@ public static class SocketIoEndpointExtensions
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SocketIoServer.Engine");
         var engine = new EngineServer(options, handler, logger, app.Services.GetService<TimeProvider>());
         app.Lifetime.ApplicationStopping.Register(() => engine.CloseAll(EngineCloseReason.ServerShuttingDown));
+        app.Services.GetService<EngineEndpoints>()?.Add(path, engine);
         MapPath(app, path, engine.HandleRequestAsync);
         return engine;
     }

@@ -20,6 +20,7 @@ public static class SocketIoServiceCollectionExtensions
         }).ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Connections.EngineEndpoints>();
         services.TryAddSingleton(sp => new IoServer(
             sp.GetRequiredService<IOptions<SocketIoOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>(),

@@ -12,10 +12,13 @@ public sealed class Client
 {
     private readonly IoServer _server;
     private readonly PacketDecoder _decoder;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Socket> _sockets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Socket> _sockets = new(1, StringComparer.Ordinal);
     // namespaces whose CONNECT is being handled, with the packets that arrived for them meanwhile (in order)
-    private readonly Dictionary<string, List<SocketIoPacket>> _connecting = new(StringComparer.Ordinal);
+    // (made on the first CONNECT and dropped once none is in progress: an idle connection keeps none)
+    private Dictionary<string, List<SocketIoPacket>>? _connecting;
+
+    // a private object that exists anyway, rather than one more lock object per connection
+    private object Gate => _sockets;
     private ITimer? _connectTimer;
 
     internal Client(IoServer server, EngineConnection connection)
@@ -86,9 +89,9 @@ public sealed class Client
     private void Dispatch(SocketIoPacket packet)
     {
         Socket? socket;
-        lock (_gate)
+        lock (Gate)
         {
-            if (_connecting.TryGetValue(packet.Namespace, out var pending))
+            if (_connecting is not null && _connecting.TryGetValue(packet.Namespace, out var pending))
             {
                 // held until the connection handlers have run, so none of them misses an early event
                 pending.Add(packet);
@@ -121,8 +124,16 @@ public sealed class Client
             return;
         }
 
-        lock (_gate) _connecting[name] = new List<SocketIoPacket>();
+        lock (Gate) (_connecting ??= new(1, StringComparer.Ordinal))[name] = new List<SocketIoPacket>();
         _ = nsp.AddAsync(this, auth);
+    }
+
+    /// <summary>Under the gate: the namespace's CONNECT is settled.</summary>
+    private void StopConnecting(string name)
+    {
+        if (_connecting is null) return;
+        _connecting.Remove(name);
+        if (_connecting.Count == 0) _connecting = null;
     }
 
     /// <summary>The socket is connected and its handlers are set: deliver what arrived meanwhile, then go live.</summary>
@@ -133,12 +144,12 @@ public sealed class Client
         while (true)
         {
             List<SocketIoPacket> batch;
-            lock (_gate)
+            lock (Gate)
             {
-                if (!_connecting.TryGetValue(name, out var pending)) return;
+                if (_connecting is null || !_connecting.TryGetValue(name, out var pending)) return;
                 if (pending.Count == 0)
                 {
-                    _connecting.Remove(name);
+                    StopConnecting(name);
                     if (socket.IsConnected) _sockets[name] = socket;
                     break;
                 }
@@ -151,7 +162,7 @@ public sealed class Client
                 if (packet.Type is PacketType.Connect or PacketType.ConnectError)
                 {
                     // a second CONNECT for a namespace already joined: Node.js closes the connection
-                    lock (_gate) _connecting.Remove(name);
+                    lock (Gate) StopConnecting(name);
                     socket.OnClose(DisconnectReason.ForcedServerClose, null);
                     Close();
                     return;
@@ -166,12 +177,12 @@ public sealed class Client
 
     internal void OnJoinFailed(string nsp)
     {
-        lock (_gate) _connecting.Remove(nsp);
+        lock (Gate) StopConnecting(nsp);
     }
 
     internal void Remove(Socket socket)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_sockets.TryGetValue(socket.Namespace.Name, out var current) && ReferenceEquals(current, socket))
                 _sockets.Remove(socket.Namespace.Name);
@@ -180,7 +191,7 @@ public sealed class Client
 
     private List<Socket> SocketsSnapshot()
     {
-        lock (_gate) return _sockets.Values.ToList();
+        lock (Gate) return _sockets.Values.ToList();
     }
 
     /// <summary>Disconnects every socket (each gets a DISCONNECT packet), then closes the connection.</summary>
@@ -202,7 +213,7 @@ public sealed class Client
     private void OnConnectTimeout()
     {
         bool joined;
-        lock (_gate) joined = _sockets.Count > 0;
+        lock (Gate) joined = _sockets.Count > 0;
         if (!joined)
         {
             _server.Log.ConnectTimeout(Connection.Id);

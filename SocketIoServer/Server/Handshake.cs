@@ -9,8 +9,9 @@ public sealed class Handshake
 {
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
 
-    /// <summary>When the handshake happened, formatted as JavaScript's <c>Date.toString()</c>.</summary>
-    public required string Time { get; init; }
+    /// <summary>When the handshake happened, formatted as JavaScript's <c>Date.toString()</c> (made when asked for).</summary>
+    public string Time => DateTimeOffset.FromUnixTimeMilliseconds(Issued)
+        .ToString("ddd MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", CultureInfo.InvariantCulture);
 
     public required string Address { get; init; }
 
@@ -31,7 +32,6 @@ public sealed class Handshake
     internal static Handshake From(EngineRequestInfo request, JsonObject auth, DateTimeOffset now) => new()
     {
         Headers = request.Headers,
-        Time = now.ToString("ddd MMM dd yyyy HH:mm:ss 'GMT+0000 (Coordinated Universal Time)'", CultureInfo.InvariantCulture),
         Address = request.RemoteAddress,
         XDomain = request.Headers.ContainsKey("origin"),
         Secure = request.Secure,

@@ -181,18 +181,20 @@ public class InMemoryAdapter : IAdapter
     {
         lock (_gate)
         {
-            if (options.Rooms.Count > 0)
+            if (options.Rooms.Count == 1)
             {
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                // one room: its members are distinct already
                 foreach (var room in options.Rooms)
-                {
-                    if (!_rooms.TryGetValue(room, out var members)) continue;
-                    foreach (var id in members)
-                    {
-                        if (!seen.Add(id) || IsExcluded(id, options)) continue;
-                        if (Namespace.TryGetSocket(id, out var socket)) result.Add(socket);
-                    }
-                }
+                    if (_rooms.TryGetValue(room, out var members)) CollectMembers(members, options, result, seen: null);
+            }
+            else if (options.Rooms.Count > 1)
+            {
+                var seen = _spareSeen ?? new HashSet<string>(StringComparer.Ordinal);
+                _spareSeen = null;
+                foreach (var room in options.Rooms)
+                    if (_rooms.TryGetValue(room, out var members)) CollectMembers(members, options, result, seen);
+                seen.Clear();
+                if (seen.Capacity <= 65_536) _spareSeen = seen;
             }
             else
             {
@@ -202,6 +204,19 @@ public class InMemoryAdapter : IAdapter
                     if (Namespace.TryGetSocket(id, out var socket)) result.Add(socket);
                 }
             }
+        }
+    }
+
+    // the ids already taken by a broadcast to several rooms, reused per thread like the target lists
+    [ThreadStatic] private static HashSet<string>? _spareSeen;
+
+    private void CollectMembers(HashSet<string> members, BroadcastOptions options, List<Socket> result, HashSet<string>? seen)
+    {
+        foreach (var id in members)
+        {
+            if (seen is not null && !seen.Add(id)) continue;
+            if (IsExcluded(id, options)) continue;
+            if (Namespace.TryGetSocket(id, out var socket)) result.Add(socket);
         }
     }
 

@@ -6,10 +6,13 @@ namespace SocketIoServer.Server;
 
 public sealed partial class Socket
 {
-    private readonly Lock _handlersGate = new();
-    private Dictionary<string, List<Delegate>> _handlers = new(StringComparer.Ordinal);
-    private List<Action<SocketEvent>> _anyHandlers = new();
-    private List<Action<string, JsonNode?[]>> _anyOutgoingHandlers = new();
+    // Handlers are registered rarely (mostly once, at connection), so one lock for all sockets serves, and an idle
+    // socket keeps no lock object of its own.
+    private static readonly Lock HandlersGate = new();
+    // copied on write (dispatch reads without a lock); arrays rather than lists: one object less per event name
+    private Dictionary<string, Delegate[]> _handlers = new(StringComparer.Ordinal);
+    private Action<SocketEvent>[] _anyHandlers = [];
+    private Action<string, JsonNode?[]>[] _anyOutgoingHandlers = [];
 
     /// <summary>Raised before the socket leaves its rooms (they are still readable), with the reason.</summary>
     public event Action<Socket, string>? Disconnecting;
@@ -29,24 +32,24 @@ public sealed partial class Socket
     /// <summary>Handles every event (after the specific handlers, as Node.js's <c>onAny</c>).</summary>
     public Socket OnAny(Action<SocketEvent> handler)
     {
-        lock (_handlersGate) _anyHandlers = [.. _anyHandlers, handler];
+        lock (HandlersGate) _anyHandlers = [.. _anyHandlers, handler];
         return this;
     }
 
     public Socket OffAny(Action<SocketEvent>? handler = null)
     {
-        lock (_handlersGate) _anyHandlers = handler is null ? [] : _anyHandlers.Where(h => h != handler).ToList();
+        lock (HandlersGate) _anyHandlers = handler is null ? [] : _anyHandlers.Where(h => h != handler).ToArray();
         return this;
     }
 
     /// <summary>Removes one handler of an event, or all of them when <paramref name="handler"/> is null.</summary>
     public Socket Off(string eventName, Delegate? handler = null)
     {
-        lock (_handlersGate)
+        lock (HandlersGate)
         {
-            var copy = new Dictionary<string, List<Delegate>>(_handlers, StringComparer.Ordinal);
+            var copy = new Dictionary<string, Delegate[]>(_handlers, StringComparer.Ordinal);
             if (handler is null) copy.Remove(eventName);
-            else if (copy.TryGetValue(eventName, out var list)) copy[eventName] = list.Where(h => h != handler).ToList();
+            else if (copy.TryGetValue(eventName, out var list)) copy[eventName] = list.Where(h => h != handler).ToArray();
             _handlers = copy;
         }
         return this;
@@ -55,7 +58,7 @@ public sealed partial class Socket
     /// <summary>Observes every event this socket sends (Node.js's <c>onAnyOutgoing</c>).</summary>
     public Socket OnAnyOutgoing(Action<string, JsonNode?[]> handler)
     {
-        lock (_handlersGate) _anyOutgoingHandlers = [.. _anyOutgoingHandlers, handler];
+        lock (HandlersGate) _anyOutgoingHandlers = [.. _anyOutgoingHandlers, handler];
         return this;
     }
 
@@ -63,7 +66,7 @@ public sealed partial class Socket
     internal void NotifyOutgoing(string eventName, IReadOnlyList<object?> args)
     {
         var handlers = _anyOutgoingHandlers;
-        if (handlers.Count == 0) return;
+        if (handlers.Length == 0) return;
         var nodes = new JsonNode?[args.Count];
         for (var i = 0; i < args.Count; i++) nodes[i] = ToNode(args[i]);
         foreach (var handler in handlers)
@@ -84,10 +87,9 @@ public sealed partial class Socket
 
     private Socket AddHandler(string eventName, Delegate handler)
     {
-        lock (_handlersGate)
+        lock (HandlersGate)
         {
-            // copy on write: dispatch reads without a lock
-            var copy = new Dictionary<string, List<Delegate>>(_handlers, StringComparer.Ordinal);
+            var copy = new Dictionary<string, Delegate[]>(_handlers, StringComparer.Ordinal);
             copy[eventName] = copy.TryGetValue(eventName, out var list) ? [.. list, handler] : [handler];
             _handlers = copy;
         }
@@ -155,7 +157,7 @@ public sealed partial class Socket
 
     private void OnAck(SocketIoPacket packet)
     {
-        if (packet.Id is not { } id || !_acks.TryRemove(id, out var callback)) return;
+        if (packet.Id is not { } id || _acks is not { } acks || !acks.TryRemove(id, out var callback)) return;
         var args = packet.Data is JsonArray array ? array.ToArray() : [];
         try
         {
@@ -191,10 +193,10 @@ public sealed partial class Socket
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
         Client.Remove(this);
-        foreach (var id in _acks.Keys)
+        foreach (var id in _acks?.Keys ?? [])
         {
             // pending acknowledgements will never come; let their waiters go
-            if (_acks.TryRemove(id, out var waiter)) waiter.OnFail?.Invoke(new SocketDisconnectedException(reason));
+            if (_acks!.TryRemove(id, out var waiter)) waiter.OnFail?.Invoke(new SocketDisconnectedException(reason));
         }
 
         Namespace.Server.Log.SocketDisconnected(Id, Namespace.Name, reason);

@@ -10,7 +10,9 @@ namespace SocketIoServer.Server;
 /// </summary>
 public sealed partial class Socket
 {
-    private readonly ConcurrentDictionary<long, AckWaiter> _acks = new();
+    // created on first use: most sockets never wait for an acknowledgement or carry data
+    private ConcurrentDictionary<long, AckWaiter>? _acks;
+    private ConcurrentDictionary<string, object?>? _data;
     private int _state; // 0 pending, 1 connected, 2 disconnected
 
     internal Socket(Namespace nsp, Client client, Handshake handshake)
@@ -31,7 +33,11 @@ public sealed partial class Socket
     internal Client Client { get; }
 
     /// <summary>Free-form data attached to the socket (<c>socket.data</c>); visible through FetchSockets.</summary>
-    public ConcurrentDictionary<string, object?> Data { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, object?> Data =>
+        _data ?? Interlocked.CompareExchange(ref _data, new(StringComparer.Ordinal), null) ?? _data;
+
+    private ConcurrentDictionary<long, AckWaiter> Acks =>
+        _acks ?? Interlocked.CompareExchange(ref _acks, new(), null) ?? _acks;
 
     public bool IsConnected => System.Threading.Volatile.Read(ref _state) == 1;
 
@@ -52,7 +58,7 @@ public sealed partial class Socket
 
     public void Leave(string room) => Namespace.Adapter.Del(Id, room);
 
-    internal RemoteSocket ToRemote() => new(Namespace, Id, Handshake, Rooms, new Dictionary<string, object?>(Data));
+    internal RemoteSocket ToRemote() => new(Namespace, Id, Handshake, Rooms, _data is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(_data));
 
     /// <summary>Sends an event to this client. Throws for reserved event names, as Node.js does.</summary>
     public bool Emit(string eventName, params object?[] args) => new SocketEmitter(this, null, false).Emit(eventName, args);
@@ -85,14 +91,14 @@ public sealed partial class Socket
             if (timeout is { } limit) timer.CancelAfter(limit);
             timer.Token.Register(() =>
             {
-                if (_acks.TryRemove(id, out _))
+                if (Acks.TryRemove(id, out _))
                     completion.TrySetException(cancellationToken.IsCancellationRequested
                         ? new OperationCanceledException(cancellationToken)
                         : new TimeoutException("operation has timed out"));
             });
         }
 
-        _acks[id] = new AckWaiter(
+        Acks[id] = new AckWaiter(
             responseArgs =>
             {
                 timer?.Dispose();
@@ -106,16 +112,16 @@ public sealed partial class Socket
         NotifyOutgoing(eventName, args);
         if (!Client.Write(PacketEncoder.EncodeEvent("4"u8, Namespace.Name, eventName, args, id), volatileFlag))
         {
-            _acks.TryRemove(id, out _);
+            Acks.TryRemove(id, out _);
             timer?.Dispose();
             completion.TrySetException(new InvalidOperationException("the packet could not be sent"));
         }
         return completion.Task;
     }
 
-    internal void RegisterAck(long id, Action<JsonNode?[]> onAck) => _acks[id] = new AckWaiter(onAck, null);
+    internal void RegisterAck(long id, Action<JsonNode?[]> onAck) => Acks[id] = new AckWaiter(onAck, null);
 
-    internal void UnregisterAck(long id) => _acks.TryRemove(id, out _);
+    internal void UnregisterAck(long id) => _acks?.TryRemove(id, out _);
 
     internal void SendAck(long id, object?[] args)
     {
