@@ -21,15 +21,12 @@ public sealed class EngineRequestInfo
     internal static EngineRequestInfo From(HttpContext context, TimeProvider time)
     {
         var req = context.Request;
-        var headers = new Dictionary<string, string>(req.Headers.Count, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in req.Headers)
-        {
-            var text = value.ToString();
-            headers[SharedStrings.Share(name.ToLowerInvariant())] = IsUniquePerRequest(name) ? text : SharedStrings.Share(text);
-        }
-        var query = new Dictionary<string, string>(req.Query.Count, StringComparer.Ordinal);
-        foreach (var (name, value) in req.Query)
-            query[SharedStrings.Share(name)] = SharedStrings.Share(value.Count > 0 ? value[value.Count - 1] ?? "" : "");
+        var headers = new CompactStringMap(req.Headers.Select(h => new KeyValuePair<string, string>(
+            SharedStrings.Share(h.Key.ToLowerInvariant()),
+            IsUniquePerRequest(h.Key) ? h.Value.ToString() : SharedStrings.Share(h.Value.ToString()))), StringComparer.OrdinalIgnoreCase);
+        var query = new CompactStringMap(req.Query.Select(q => new KeyValuePair<string, string>(
+            SharedStrings.Share(q.Key),
+            SharedStrings.Share(q.Value.Count > 0 ? q.Value[q.Value.Count - 1] ?? "" : ""))), StringComparer.Ordinal);
         var ip = context.Connection.RemoteIpAddress;
         return new EngineRequestInfo
         {

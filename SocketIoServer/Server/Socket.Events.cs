@@ -9,8 +9,10 @@ public sealed partial class Socket
     // Handlers are registered rarely (mostly once, at connection), so one lock for all sockets serves, and an idle
     // socket keeps no lock object of its own.
     private static readonly Lock HandlersGate = new();
-    // copied on write (dispatch reads without a lock); arrays rather than lists: one object less per event name
-    private Dictionary<string, Delegate[]> _handlers = new(StringComparer.Ordinal);
+    // Copied on write (dispatch reads without a lock). One flat array of (event, handler) in registration order: a
+    // socket has a handful of handlers, which a scan finds as fast as a hash lookup, for a fraction of the memory of
+    // a dictionary with a list per event (this array is one object per socket).
+    private KeyValuePair<string, Delegate>[] _handlers = [];
     private Action<SocketEvent>[] _anyHandlers = [];
     private Action<string, JsonNode?[]>[] _anyOutgoingHandlers = [];
 
@@ -46,12 +48,7 @@ public sealed partial class Socket
     public Socket Off(string eventName, Delegate? handler = null)
     {
         lock (HandlersGate)
-        {
-            var copy = new Dictionary<string, Delegate[]>(_handlers, StringComparer.Ordinal);
-            if (handler is null) copy.Remove(eventName);
-            else if (copy.TryGetValue(eventName, out var list)) copy[eventName] = list.Where(h => h != handler).ToArray();
-            _handlers = copy;
-        }
+            _handlers = _handlers.Where(h => h.Key != eventName || (handler is not null && h.Value != handler)).ToArray();
         return this;
     }
 
@@ -87,12 +84,7 @@ public sealed partial class Socket
 
     private Socket AddHandler(string eventName, Delegate handler)
     {
-        lock (HandlersGate)
-        {
-            var copy = new Dictionary<string, Delegate[]>(_handlers, StringComparer.Ordinal);
-            copy[eventName] = copy.TryGetValue(eventName, out var list) ? [.. list, handler] : [handler];
-            _handlers = copy;
-        }
+        lock (HandlersGate) _handlers = [.. _handlers, new(eventName, handler)];
         return this;
     }
 
@@ -125,10 +117,8 @@ public sealed partial class Socket
         for (var i = 1; i < array.Count; i++) args[i - 1] = array[i];
         var evt = new SocketEvent(this, name, args, packet.Id);
 
-        if (_handlers.TryGetValue(name, out var handlers))
-        {
-            foreach (var handler in handlers) Invoke(handler, evt);
-        }
+        foreach (var (eventName, handler) in _handlers)
+            if (eventName == name) Invoke(handler, evt);
         foreach (var any in _anyHandlers) Invoke(any, evt);
     }
 
