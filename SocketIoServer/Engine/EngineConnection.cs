@@ -72,6 +72,15 @@ public sealed partial class EngineConnection
         return true;
     }
 
+    /// <summary>
+    /// Queues a frame without writing it yet; <see cref="Flush"/> writes it. A broadcast queues on every receiver
+    /// first and writes afterwards, so a receiver that already has frames waiting gets them in one write.
+    /// </summary>
+    internal bool SendDeferred(OutboundFrame frame) => Volatile.Read(ref _state) == Open && _outbox.TryAdd(frame);
+
+    /// <summary>Writes what <see cref="SendDeferred"/> queued (a long poll has been woken already).</summary>
+    internal void Flush() => WebSocket?.Pump();
+
     /// <summary>Takes the next queued frame; only the transport that owns the session calls this.</summary>
     internal bool TryTakeFrame(out OutboundFrame frame) => _outbox.TryTake(out frame);
 

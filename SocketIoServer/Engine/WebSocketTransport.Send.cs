@@ -48,6 +48,8 @@ internal sealed partial class WebSocketTransport
     private bool DrainInline()
     {
         var connection = _connection!;
+        var batching = _socket as IFrameBatching;
+        batching?.BeginBatch();
         while (!connection.IsFullyClosed && connection.TryTakeFrame(out var frame))
         {
             if (_broken) continue;
@@ -64,15 +66,38 @@ internal sealed partial class WebSocketTransport
             }
             if (!send.IsCompleted)
             {
+                if (batching is not null) send = Then(send, batching.EndBatch());
                 _ = ContinueAfterAsync(send);
                 return false;
             }
             Observe(send);
         }
+        if (batching is not null)
+        {
+            var end = batching.EndBatch();
+            if (!end.IsCompleted)
+            {
+                _ = ContinueAfterAsync(end);
+                return false;
+            }
+            Observe(end);
+        }
 
         if (!NeedsClose()) return true;
         _ = CloseThenReleaseAsync();
         return false;
+    }
+
+    private static async ValueTask Then(ValueTask first, ValueTask second)
+    {
+        try
+        {
+            await first;
+        }
+        finally
+        {
+            await second;
+        }
     }
 
     private void Observe(ValueTask send)

@@ -40,6 +40,17 @@ public sealed class Client
         return packet.Attachments.Length == 0 ? Connection.Send(frame) : Connection.SendBatch(frame, packet.Attachments);
     }
 
+    /// <summary>
+    /// As <see cref="Write"/>, but a text packet is only queued: the caller flushes the connection later (a large
+    /// broadcast). Packets with attachments are written at once.
+    /// </summary>
+    internal bool WriteDeferred(EncodedPacket packet, bool volatileFlag)
+    {
+        if (packet.Attachments.Length > 0) return Write(packet, volatileFlag);
+        if (volatileFlag && !Connection.IsWritable) return false;
+        return Connection.SendDeferred(OutboundFrame.Text(packet.Text));
+    }
+
     internal void OnText(ReadOnlySpan<byte> utf8)
     {
         SocketIoPacket? packet;

@@ -82,10 +82,22 @@ public class InMemoryAdapter : IAdapter
         var targets = RentTargets(options);
         try
         {
-            foreach (var socket in targets)
+            if (targets.Count < BroadcastFlush.MinReceivers)
             {
-                socket.NotifyOutgoing(packet.EventName, packet.Args);
-                socket.Client.Write(encoded, options.Volatile);
+                foreach (var socket in targets)
+                {
+                    socket.NotifyOutgoing(packet.EventName, packet.Args);
+                    socket.Client.Write(encoded, options.Volatile);
+                }
+            }
+            else
+            {
+                foreach (var socket in targets)
+                {
+                    socket.NotifyOutgoing(packet.EventName, packet.Args);
+                    socket.Client.WriteDeferred(encoded, options.Volatile);
+                }
+                BroadcastFlush.Schedule(targets);
             }
         }
         finally

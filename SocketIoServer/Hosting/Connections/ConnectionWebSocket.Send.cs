@@ -6,7 +6,7 @@ using System.Text;
 
 namespace SocketIoServer.Hosting.Connections;
 
-internal sealed partial class ConnectionWebSocket
+internal sealed partial class ConnectionWebSocket : Engine.IFrameBatching
 {
     private const int MaxHeaderLength = 10; // server frames are never masked
     private const byte Fin = 0x80;
@@ -22,6 +22,50 @@ internal sealed partial class ConnectionWebSocket
     private const int FrameBufferLength = 16 * 1024;
 
     private object SendGate => _output;
+
+    private static byte[] FrameBuffer => t_frameBuffer ??= GC.AllocateUninitializedArray<byte>(FrameBufferLength, pinned: true);
+
+    // Between BeginBatch and EndBatch (one synchronous drain on one thread), frames gather in that thread's buffer.
+    private bool _batching;
+    private int _batchThread;
+    private int _batchLength;
+
+    void Engine.IFrameBatching.BeginBatch()
+    {
+        lock (SendGate)
+        {
+            _batching = true;
+            _batchThread = Environment.CurrentManagedThreadId;
+            _batchLength = 0;
+        }
+    }
+
+    ValueTask Engine.IFrameBatching.EndBatch()
+    {
+        lock (SendGate)
+        {
+            var send = FlushBatch();
+            _batching = false;
+            return send;
+        }
+    }
+
+    /// <summary>Under the send gate: writes the frames held so far (behind the frame in flight, if any).</summary>
+    private ValueTask FlushBatch()
+    {
+        var length = _batchLength;
+        _batchLength = 0;
+        if (length == 0) return _sendTail.IsCompleted ? default : new ValueTask(_sendTail);
+        if (_outputCompleted) return ValueTask.FromException(Gone("The connection is closed for sending."));
+        if (!_sendTail.IsCompleted)
+        {
+            var copy = ArrayPool<byte>.Shared.Rent(length);
+            FrameBuffer.AsSpan(0, length).CopyTo(copy);
+            _sendTail = SendAfterAsync(_sendTail, copy, length);
+            return new ValueTask(_sendTail);
+        }
+        return SendNow(FrameBuffer.AsSpan(0, length));
+    }
 
     public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken) =>
         SendAsync(buffer.AsMemory(), messageType, endOfMessage, cancellationToken).AsTask();
@@ -75,15 +119,47 @@ internal sealed partial class ConnectionWebSocket
             if (_outputCompleted) return ValueTask.FromException(Gone("The connection is closed for sending."));
             if (!_sendTail.IsCompleted)
             {
+                // frames held by this thread's batch were sent before this one: they go first
+                if (_batchLength > 0 && _batchThread == Environment.CurrentManagedThreadId) _ = FlushBatch();
                 var queued = RentFrame(opcode, payload, fin, frameLength);
                 _sendTail = SendAfterAsync(_sendTail, queued, frameLength);
                 return new ValueTask(_sendTail);
             }
             if (_sendTail.IsFaulted) return new ValueTask(_sendTail);
 
+            // (a pong sent by the receiving side meanwhile is not part of the batch: it goes out by itself)
+            if (_batching && _batchThread == Environment.CurrentManagedThreadId && frameLength <= FrameBufferLength)
+            {
+                // held in this thread's buffer with the frames before it; written when full or at EndBatch
+                if (_batchLength + frameLength > FrameBufferLength)
+                {
+                    var flushed = FlushBatch();
+                    if (!_sendTail.IsCompleted || _sendTail.IsFaulted)
+                    {
+                        var queuedFrame = RentFrame(opcode, payload, fin, frameLength);
+                        _sendTail = SendAfterAsync(_sendTail, queuedFrame, frameLength);
+                        return new ValueTask(_sendTail);
+                    }
+                    if (!flushed.IsCompletedSuccessfully) return flushed;
+                }
+                WriteFrame(FrameBuffer.AsSpan(_batchLength), opcode, payload, fin);
+                _batchLength += frameLength;
+                return default;
+            }
+            if (_batchLength > 0 && _batchThread == Environment.CurrentManagedThreadId)
+            {
+                // a frame too big to hold: what is held goes first
+                _ = FlushBatch();
+                if (!_sendTail.IsCompleted || _sendTail.IsFaulted)
+                {
+                    var queuedFrame = RentFrame(opcode, payload, fin, frameLength);
+                    _sendTail = SendAfterAsync(_sendTail, queuedFrame, frameLength);
+                    return new ValueTask(_sendTail);
+                }
+            }
             if (frameLength <= FrameBufferLength)
             {
-                var frame = t_frameBuffer ??= GC.AllocateUninitializedArray<byte>(FrameBufferLength, pinned: true);
+                var frame = FrameBuffer;
                 WriteFrame(frame, opcode, payload, fin);
                 return SendNow(frame.AsSpan(0, frameLength));
             }

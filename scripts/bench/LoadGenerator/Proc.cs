@@ -32,6 +32,13 @@ internal static partial class Proc
     /// <summary>utime + stime of the whole process (all threads, including exited ones) in microseconds.</summary>
     public static long CpuMicros(int pid)
     {
+        var (user, system) = CpuSplitMicros(pid);
+        return user + system;
+    }
+
+    /// <summary>utime and stime (user space, kernel) of the whole process in microseconds.</summary>
+    public static (long User, long System) CpuSplitMicros(int pid)
+    {
         var text = File.ReadAllText(pid == 0 ? "/proc/self/stat" : $"/proc/{pid}/stat");
         // the command name (field 2) may contain spaces and parentheses: fields resume after the last ')'
         var rest = text.AsSpan(text.LastIndexOf(')') + 2);
@@ -41,7 +48,7 @@ internal static partial class Proc
         // after ')' the first field is field 3 (state); utime is field 14, stime field 15
         var utime = long.Parse(rest[fields[11]], CultureInfo.InvariantCulture);
         var stime = long.Parse(rest[fields[12]], CultureInfo.InvariantCulture);
-        return (utime + stime) * 1_000_000 / ClockTicksPerSecond;
+        return (utime * 1_000_000 / ClockTicksPerSecond, stime * 1_000_000 / ClockTicksPerSecond);
     }
 
     /// <summary>VmRSS of a process in KiB.</summary>
@@ -122,14 +129,15 @@ internal sealed class ServerProbe : IDisposable
         ServerRuntimeStats? stats = null;
         if (_statsUrl is not null) stats = await ServerRuntimeStats.ReadAsync(_http, _statsUrl).ConfigureAwait(false);
         // the counters are read right after the stats request so that it falls outside the window as far as possible
-        return new Snapshot(Stopwatch.GetTimestamp(), Pid > 0 ? Proc.CpuMicros(Pid) : 0, Proc.CpuMicros(0), work, stats, Proc.SystemCpu());
+        var (user, system) = Pid > 0 ? Proc.CpuSplitMicros(Pid) : (0, 0);
+        return new Snapshot(Stopwatch.GetTimestamp(), user + system, user, Proc.CpuMicros(0), work, stats, Proc.SystemCpu());
     }
 
     public void Dispose() => _http.Dispose();
 }
 
 /// <summary>One point of a measured window.</summary>
-internal sealed record Snapshot(long Timestamp, long ServerCpuUs, long SelfCpuUs, long Work, ServerRuntimeStats? Stats, SystemCpu System);
+internal sealed record Snapshot(long Timestamp, long ServerCpuUs, long ServerUserUs, long SelfCpuUs, long Work, ServerRuntimeStats? Stats, SystemCpu System);
 
 /// <summary>What happened between two snapshots.</summary>
 internal sealed record Window(Snapshot Start, Snapshot End)
@@ -143,6 +151,9 @@ internal sealed record Window(Snapshot Start, Snapshot End)
     public long ServerCpuUs => End.ServerCpuUs - Start.ServerCpuUs;
 
     public double ServerCpuUsPerUnit => Work > 0 ? (double)ServerCpuUs / Work : double.NaN;
+
+    /// <summary>The user-space part of <see cref="ServerCpuUsPerUnit"/> (the rest is kernel time: system calls, TCP).</summary>
+    public double ServerUserUsPerUnit => Work > 0 ? (double)(End.ServerUserUs - Start.ServerUserUs) / Work : double.NaN;
 
     /// <summary>Server CPU in percent of one core.</summary>
     public double ServerCpuPercent => ServerCpuUs / (Seconds * 1e6) * 100;

@@ -33,6 +33,8 @@ internal sealed class Result
     public void WindowMetrics(Window w, Histogram h, string perUnit, string throughputName)
     {
         Metric($"serverCpuUsPer{perUnit}", w.ServerCpuUsPerUnit);
+        Metric($"serverUserUsPer{perUnit}", w.ServerUserUsPerUnit);
+        Metric($"serverKernelUsPer{perUnit}", w.ServerCpuUsPerUnit - w.ServerUserUsPerUnit);
         Metric(throughputName, w.WorkPerSecond);
         Metric("p50Ms", h.Quantile(0.50) / 1000);
         Metric("p99Ms", h.Quantile(0.99) / 1000);

@@ -15,6 +15,8 @@ internal static class Summary
     private static readonly MetricDef[] Metrics =
     [
         new("fanout", "serverCpuUsPerDelivery", "**server CPU µs / delivery**"),
+        new("fanout", "serverUserUsPerDelivery", "of which user space (µs)"),
+        new("fanout", "serverKernelUsPerDelivery", "of which kernel (µs: system calls, TCP)"),
         new("fanout", "allocBytesPerDelivery", "allocated bytes / delivery"),
         new("fanout", "deliveriesPerSec", "deliveries/s at the fixed rate"),
         new("fanout", "p50Ms", "latency p50 (ms)"),
@@ -26,6 +28,8 @@ internal static class Summary
         new("fanout", "otherCpuPct", "other processes' CPU (% of one core; noise)"),
         new("fanout", "errors", "errors"),
         new("echo", "serverCpuUsPerAck", "**server CPU µs / ack**"),
+        new("echo", "serverUserUsPerAck", "of which user space (µs)"),
+        new("echo", "serverKernelUsPerAck", "of which kernel (µs: system calls, TCP)"),
         new("echo", "allocBytesPerAck", "allocated bytes / ack"),
         new("echo", "acksPerSec", "acks/s"),
         new("echo", "p50Ms", "latency p50 (ms)"),
@@ -35,6 +39,8 @@ internal static class Summary
         new("echo", "otherCpuPct", "other processes' CPU (% of one core; noise)"),
         new("echo", "errors", "errors"),
         new("polling", "serverCpuUsPerRoundTrip", "**server CPU µs / round trip**"),
+        new("polling", "serverUserUsPerRoundTrip", "of which user space (µs)"),
+        new("polling", "serverKernelUsPerRoundTrip", "of which kernel (µs: system calls, TCP)"),
         new("polling", "allocBytesPerRoundTrip", "allocated bytes / round trip"),
         new("polling", "roundTripsPerSec", "round trips/s"),
         new("polling", "p50Ms", "latency p50 (ms)"),
