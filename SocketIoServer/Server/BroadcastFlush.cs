@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using SocketIoServer.Engine;
 
 namespace SocketIoServer.Server;
@@ -15,30 +15,49 @@ internal sealed class BroadcastFlush : IThreadPoolWorkItem
     public const int MinReceivers = 32;
 
     private const int SliceSize = 256;
+    private const int MaxSpares = 256; // at most 256 × 2 KB kept
 
-    private readonly EngineConnection[] _connections;
-    private readonly int _count;
+    // Slices are reused, so a broadcast allocates nothing for its writing (ArrayPool<T>.Shared would, since a slice
+    // is rented on the emitting thread and returned on another).
+    private static readonly ConcurrentQueue<BroadcastFlush> Spares = new();
+    private static int _spareCount;
 
-    private BroadcastFlush(EngineConnection[] connections, int count)
-    {
-        _connections = connections;
-        _count = count;
-    }
+    private readonly EngineConnection[] _connections = new EngineConnection[SliceSize];
+    private int _count;
 
     public static void Schedule(List<Socket> targets)
     {
         for (var start = 0; start < targets.Count; start += SliceSize)
         {
-            var count = Math.Min(SliceSize, targets.Count - start);
-            var connections = ArrayPool<EngineConnection>.Shared.Rent(count);
-            for (var i = 0; i < count; i++) connections[i] = targets[start + i].Client.Connection;
-            ThreadPool.UnsafeQueueUserWorkItem(new BroadcastFlush(connections, count), preferLocal: false);
+            var slice = Rent();
+            slice._count = Math.Min(SliceSize, targets.Count - start);
+            for (var i = 0; i < slice._count; i++) slice._connections[i] = targets[start + i].Client.Connection;
+            ThreadPool.UnsafeQueueUserWorkItem(slice, preferLocal: false);
         }
     }
 
     public void Execute()
     {
         for (var i = 0; i < _count; i++) _connections[i].Flush();
-        ArrayPool<EngineConnection>.Shared.Return(_connections, clearArray: true);
+        Array.Clear(_connections, 0, _count); // do not keep closed connections alive
+        _count = 0;
+        Return(this);
+    }
+
+    private static BroadcastFlush Rent()
+    {
+        if (!Spares.TryDequeue(out var slice)) return new BroadcastFlush();
+        Interlocked.Decrement(ref _spareCount);
+        return slice;
+    }
+
+    private static void Return(BroadcastFlush slice)
+    {
+        if (Interlocked.Increment(ref _spareCount) > MaxSpares)
+        {
+            Interlocked.Decrement(ref _spareCount);
+            return;
+        }
+        Spares.Enqueue(slice);
     }
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using SocketIoServer.Engine;
@@ -15,7 +14,7 @@ namespace SocketIoServer.Bench.Micro;
 /// </summary>
 public sealed class BenchServer : IAsyncDisposable
 {
-    private BenchServer(IoServer io, EngineConnection[] connections, ChannelReader<OutboundFrame>[] outboxes)
+    private BenchServer(IoServer io, EngineConnection[] connections, FrameOutbox[] outboxes)
     {
         Io = io;
         Connections = connections;
@@ -27,7 +26,7 @@ public sealed class BenchServer : IAsyncDisposable
     public EngineConnection[] Connections { get; }
 
     /// <summary>Each connection's outbox, read the way the transports read it.</summary>
-    public ChannelReader<OutboundFrame>[] Outboxes { get; }
+    internal FrameOutbox[] Outboxes { get; }
 
     public static async Task<BenchServer> StartAsync(int count)
     {
@@ -39,7 +38,7 @@ public sealed class BenchServer : IAsyncDisposable
         }, NullLoggerFactory.Instance);
 
         var connections = new EngineConnection[count];
-        var outboxes = new ChannelReader<OutboundFrame>[count];
+        var outboxes = new FrameOutbox[count];
         for (var i = 0; i < count; i++)
         {
             var handshake = Request("GET", "?EIO=4&transport=polling");
@@ -71,22 +70,11 @@ public sealed class BenchServer : IAsyncDisposable
     {
         var n = 0;
         foreach (var outbox in Outboxes)
-            while (outbox.TryRead(out _)) n++;
+            while (outbox.TryTake(out _)) n++;
         return n;
     }
 
-    private static ChannelReader<OutboundFrame> OutboxOf(EngineConnection connection)
-    {
-#if SOCKETIO_INTERNALS
-        return connection.Outbox;
-#else
-        // EngineConnection.Outbox is internal; without InternalsVisibleTo read the private channel it exposes
-        var field = typeof(EngineConnection).GetField("_outbox",
-            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
-            ?? throw new InvalidOperationException("EngineConnection._outbox not found; update BenchServer.OutboxOf");
-        return ((Channel<OutboundFrame>)field.GetValue(connection)!).Reader;
-#endif
-    }
+    private static FrameOutbox OutboxOf(EngineConnection connection) => connection.Outbox;
 
     private static DefaultHttpContext Request(string method, string query, string? body = null)
     {
