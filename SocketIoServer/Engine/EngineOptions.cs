@@ -40,8 +40,21 @@ public sealed class EngineOptions
     /// <summary>How long a closing polling session waits for a GET to deliver its last packets. Node.js: 30 s.</summary>
     public TimeSpan PollingCloseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Sets a cookie with the session id on the handshake response (Node.js <c>cookie</c>); null (the default) sets
+    /// none. <c>new EngineCookieOptions()</c> is Node's <c>cookie: true</c>.
+    /// </summary>
+    public EngineCookieOptions? Cookie { get; set; }
+
+    /// <summary>
+    /// Node.js <c>addTrailingSlash</c>: when true (the default) the server answers on its path followed by a slash
+    /// (<c>/socket.io/</c>); when false, on the path without one as well (<c>/socket.io</c>).
+    /// </summary>
+    public bool AddTrailingSlash { get; set; } = true;
+
     internal void Validate()
     {
+        Cookie?.Validate();
         if (PingInterval <= TimeSpan.Zero) throw new InvalidOperationException("EngineOptions.PingInterval must be positive.");
         if (PingTimeout <= TimeSpan.Zero) throw new InvalidOperationException("EngineOptions.PingTimeout must be positive.");
         if (UpgradeTimeout <= TimeSpan.Zero) throw new InvalidOperationException("EngineOptions.UpgradeTimeout must be positive.");

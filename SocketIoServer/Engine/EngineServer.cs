@@ -115,6 +115,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         }
 
         var id = EngineHandshake.NewSessionId();
+        if (Options.Cookie is { } cookie) context.Response.Headers.Append("Set-Cookie", cookie.Serialize(id));
         var request = EngineRequestInfo.From(context, Time);
         var connection = new EngineConnection(id, protocol, this, request);
         _clients[id] = connection;

@@ -27,7 +27,7 @@ public static class SocketIoEndpointExtensions
         // be closed as soon as stopping begins; clients then see "server shutting down".
         app.Lifetime.ApplicationStopping.Register(() => io.Engine.CloseAll(EngineCloseReason.ServerShuttingDown));
         app.Services.GetService<EngineEndpoints>()?.Add(io.Options.Path, io.Engine);
-        return MapPath(app, io.Options.Path, io.HandleRequestAsync);
+        return MapPath(app, io.Options.Path, io.Options.Engine.AddTrailingSlash, io.HandleRequestAsync);
     }
 
     /// <summary>Serves a bare Engine.IO server (no Socket.IO layer) on <paramref name="path"/>.</summary>
@@ -38,15 +38,24 @@ public static class SocketIoEndpointExtensions
         var engine = new EngineServer(options, handler, logger, app.Services.GetService<TimeProvider>());
         app.Lifetime.ApplicationStopping.Register(() => engine.CloseAll(EngineCloseReason.ServerShuttingDown));
         app.Services.GetService<EngineEndpoints>()?.Add(path, engine);
-        MapPath(app, path, engine.HandleRequestAsync);
+        MapPath(app, path, options.AddTrailingSlash, engine.HandleRequestAsync);
         return engine;
     }
 
-    private static IEndpointConventionBuilder MapPath(IEndpointRouteBuilder endpoints, string path, RequestDelegate handler)
+    private static IEndpointConventionBuilder MapPath(IEndpointRouteBuilder endpoints, string path, bool addTrailingSlash, RequestDelegate handler)
     {
         var trimmed = path.TrimEnd('/');
-        // "/socket.io", "/socket.io/" and anything below, every method (OPTIONS preflights included)
-        return endpoints.Map(trimmed + "/{**rest}", handler);
+        // "/socket.io/" and anything below, every method (OPTIONS preflights included); "/socket.io" itself only
+        // without addTrailingSlash, as Node.js (routing cannot tell the two apart, so the handler does)
+        return endpoints.Map(trimmed + "/{**rest}", context =>
+        {
+            if (addTrailingSlash && context.Request.Path.Value?.Length == trimmed.Length)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+            return handler(context);
+        });
     }
 
     private static void EnsureWebSockets(WebApplication app)

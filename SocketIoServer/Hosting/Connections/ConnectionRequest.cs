@@ -81,22 +81,26 @@ internal sealed class ConnectionRequest : IHttpWebSocketFeature
         var socket = tls ? null : _connection.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
         if (socket is not null) socket.Blocking = false; // a send the kernel cannot take at once returns instead of waiting
         var webSocket = new ConnectionWebSocket(_connection, socket);
-        await webSocket.SendRaw(SwitchingProtocols(_key)).ConfigureAwait(false);
+        await webSocket.SendRaw(SwitchingProtocols(_key, _response.Headers)).ConfigureAwait(false);
         _response.StatusCode = StatusCodes.Status101SwitchingProtocols;
         Accepted = webSocket;
         return webSocket;
     }
 
-    private static byte[] SwitchingProtocols(string key)
+    /// <summary>The 101 response, with the headers the engine set (a session cookie, say).</summary>
+    private static byte[] SwitchingProtocols(string key, IHeaderDictionary extra)
     {
         Span<byte> source = stackalloc byte[64];
         var length = Encoding.ASCII.GetBytes(key, source);
         WebSocketGuid.CopyTo(source[length..]);
         Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
         SHA1.HashData(source[..(length + WebSocketGuid.Length)], hash);
-        return Encoding.ASCII.GetBytes(
-            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: " +
-            Convert.ToBase64String(hash) + "\r\n\r\n");
+        var text = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: ")
+            .Append(Convert.ToBase64String(hash)).Append("\r\n");
+        foreach (var (name, values) in extra)
+            foreach (var value in values)
+                text.Append(name).Append(": ").Append(value).Append("\r\n");
+        return Encoding.ASCII.GetBytes(text.Append("\r\n").ToString());
     }
 
     /// <summary>Writes the buffered response (the request was not upgraded); the connection closes after it.</summary>

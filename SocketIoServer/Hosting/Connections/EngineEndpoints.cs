@@ -21,7 +21,8 @@ public sealed class EngineEndpoints
         foreach (var (prefix, engine) in _engines)
         {
             if (!path.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            if (path.Length == prefix.Length || path[prefix.Length] == '/') return engine;
+            // as the endpoint routes: "/socket.io" itself only without addTrailingSlash (Node.js's rule)
+            if (path.Length == prefix.Length ? !engine.Options.AddTrailingSlash : path[prefix.Length] == '/') return engine;
         }
         return null;
     }
