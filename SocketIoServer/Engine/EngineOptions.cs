@@ -52,9 +52,17 @@ public sealed class EngineOptions
     /// </summary>
     public bool AddTrailingSlash { get; set; } = true;
 
+    /// <summary>
+    /// Compression of long-polling responses with gzip or deflate when the client accepts it (Node.js
+    /// <c>httpCompression</c>): default on, threshold 1024 bytes; null turns it off. Packets sent with
+    /// <c>Compress(false)</c> are not compressed.
+    /// </summary>
+    public EngineHttpCompressionOptions? HttpCompression { get; set; } = new();
+
     internal void Validate()
     {
         Cookie?.Validate();
+        HttpCompression?.Validate();
         if (PingInterval <= TimeSpan.Zero) throw new InvalidOperationException("EngineOptions.PingInterval must be positive.");
         if (PingTimeout <= TimeSpan.Zero) throw new InvalidOperationException("EngineOptions.PingTimeout must be positive.");
         if (UpgradeTimeout <= TimeSpan.Zero) throw new InvalidOperationException("EngineOptions.UpgradeTimeout must be positive.");

@@ -8,15 +8,27 @@ namespace SocketIoServer.Engine;
 /// </summary>
 public readonly struct OutboundFrame
 {
-    private OutboundFrame(ReadOnlyMemory<byte> data, bool isBinary)
+    private readonly bool _noCompression; // inverted, so that a default frame may be compressed, as in Node.js
+
+    private OutboundFrame(ReadOnlyMemory<byte> data, bool isBinary, bool noCompression = false)
     {
         Data = data;
         IsBinary = isBinary;
+        _noCompression = noCompression;
     }
 
     public ReadOnlyMemory<byte> Data { get; }
 
     public bool IsBinary { get; }
+
+    /// <summary>
+    /// Whether the transport may compress it (the Socket.IO <c>compress</c> flag, default true). A polling response is
+    /// compressed when any of its packets may be.
+    /// </summary>
+    public bool Compress => !_noCompression;
+
+    /// <summary>The same frame with the <c>compress(false)</c> flag.</summary>
+    public OutboundFrame WithoutCompression() => new(Data, IsBinary, noCompression: true);
 
     /// <summary>A text packet; <paramref name="utf8Packet"/> starts with the packet type digit.</summary>
     public static OutboundFrame Text(ReadOnlyMemory<byte> utf8Packet) => new(utf8Packet, false);

@@ -227,7 +227,7 @@ internal sealed class PollingTransport
         return false;
     }
 
-    private static async Task WritePayloadAsync(HttpContext context, List<OutboundFrame> frames)
+    private async Task WritePayloadAsync(HttpContext context, List<OutboundFrame> frames)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frames);
         var length = EnginePacketCodec.PayloadLength(span);
@@ -235,12 +235,20 @@ internal sealed class PollingTransport
         try
         {
             var written = EnginePacketCodec.WritePayload(span, buffer);
+            var body = buffer.AsMemory(0, written);
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "text/plain; charset=UTF-8";
-            response.ContentLength = written;
             response.Headers.CacheControl = "no-store";
-            await response.Body.WriteAsync(buffer.AsMemory(0, written), context.RequestAborted);
+            // as Node.js: when any packet may be compressed, the payload reaches the threshold and the client accepts it
+            if (_server.Options.HttpCompression is { } compression && written >= compression.Threshold &&
+                AnyCompressible(span) && HttpCompression.Negotiate(context.Request) is { } encoding)
+            {
+                body = HttpCompression.Compress(body.Span, encoding, compression.Level);
+                response.Headers.ContentEncoding = encoding;
+            }
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body, context.RequestAborted);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
@@ -250,6 +258,13 @@ internal sealed class PollingTransport
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private static bool AnyCompressible(ReadOnlySpan<OutboundFrame> frames)
+    {
+        foreach (var frame in frames)
+            if (frame.Compress) return true;
+        return false;
     }
 
     public async Task HandlePostAsync(HttpContext context)

@@ -33,10 +33,10 @@ public sealed class Client
     public EngineConnection Connection { get; }
 
     /// <summary>Queues an encoded packet and its attachments; false when dropped (closed, or volatile and not writable).</summary>
-    internal bool Write(EncodedPacket packet, bool volatileFlag)
+    internal bool Write(EncodedPacket packet, bool volatileFlag, bool compress = true)
     {
         if (volatileFlag && !Connection.IsWritable) return false;
-        var frame = OutboundFrame.Text(packet.Text);
+        var frame = compress ? OutboundFrame.Text(packet.Text) : OutboundFrame.Text(packet.Text).WithoutCompression();
         return packet.Attachments.Length == 0 ? Connection.Send(frame) : Connection.SendBatch(frame, packet.Attachments);
     }
 
@@ -44,11 +44,12 @@ public sealed class Client
     /// As <see cref="Write"/>, but a text packet is only queued: the caller flushes the connection later (a large
     /// broadcast). Packets with attachments are written at once.
     /// </summary>
-    internal bool WriteDeferred(EncodedPacket packet, bool volatileFlag)
+    internal bool WriteDeferred(EncodedPacket packet, bool volatileFlag, bool compress = true)
     {
-        if (packet.Attachments.Length > 0) return Write(packet, volatileFlag);
+        if (packet.Attachments.Length > 0) return Write(packet, volatileFlag, compress);
         if (volatileFlag && !Connection.IsWritable) return false;
-        return Connection.SendDeferred(OutboundFrame.Text(packet.Text));
+        var frame = OutboundFrame.Text(packet.Text);
+        return Connection.SendDeferred(compress ? frame : frame.WithoutCompression());
     }
 
     internal void OnText(ReadOnlySpan<byte> utf8)

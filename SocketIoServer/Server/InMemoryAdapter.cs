@@ -87,7 +87,7 @@ public class InMemoryAdapter : IAdapter
                 foreach (var socket in targets)
                 {
                     socket.NotifyOutgoing(packet.EventName, packet.Args);
-                    socket.Client.Write(encoded, options.Volatile);
+                    socket.Client.Write(encoded, options.Volatile, options.Compress);
                 }
             }
             else
@@ -95,7 +95,7 @@ public class InMemoryAdapter : IAdapter
                 foreach (var socket in targets)
                 {
                     socket.NotifyOutgoing(packet.EventName, packet.Args);
-                    socket.Client.WriteDeferred(encoded, options.Volatile);
+                    socket.Client.WriteDeferred(encoded, options.Volatile, options.Compress);
                 }
                 BroadcastFlush.Schedule(targets);
             }
@@ -118,7 +118,7 @@ public class InMemoryAdapter : IAdapter
             {
                 socket.RegisterAck(packet.AckId!.Value, onAck);
                 socket.NotifyOutgoing(packet.EventName, packet.Args);
-                if (socket.Client.Write(encoded, options.Volatile)) count++;
+                if (socket.Client.Write(encoded, options.Volatile, options.Compress)) count++;
                 else socket.UnregisterAck(packet.AckId!.Value);
             }
         }

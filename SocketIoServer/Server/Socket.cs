@@ -65,7 +65,7 @@ public sealed partial class Socket
 
     /// <summary>Sends an event and waits for the client's acknowledgement (its arguments).</summary>
     public Task<JsonNode?[]> EmitWithAckAsync(string eventName, params object?[] args) =>
-        EmitWithAckAsync(eventName, args, null, false, CancellationToken.None);
+        EmitWithAckAsync(eventName, args, null, false, true, CancellationToken.None);
 
     /// <summary>An operator that gives the next acknowledged emit <paramref name="timeout"/> to answer.</summary>
     public SocketEmitter Timeout(TimeSpan timeout) => new(this, timeout, false);
@@ -73,7 +73,10 @@ public sealed partial class Socket
     /// <summary>Emits that are dropped when the transport cannot take them right now.</summary>
     public SocketEmitter Volatile => new(this, null, true);
 
-    internal Task<JsonNode?[]> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, bool volatileFlag, CancellationToken cancellationToken)
+    /// <summary>Emits whose packets the transport may compress or not (Node.js <c>socket.compress()</c>; default true).</summary>
+    public SocketEmitter Compress(bool compress) => new(this, null, false, !compress);
+
+    internal Task<JsonNode?[]> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, bool volatileFlag, bool compress, CancellationToken cancellationToken)
     {
         Namespace.ThrowIfReserved(eventName);
         var completion = new TaskCompletionSource<JsonNode?[]>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -110,7 +113,7 @@ public sealed partial class Socket
                 completion.TrySetException(error);
             });
         NotifyOutgoing(eventName, args);
-        if (!Client.Write(PacketEncoder.EncodeEvent("4"u8, Namespace.Name, eventName, args, id), volatileFlag))
+        if (!Client.Write(PacketEncoder.EncodeEvent("4"u8, Namespace.Name, eventName, args, id), volatileFlag, compress))
         {
             Acks.TryRemove(id, out _);
             timer?.Dispose();
