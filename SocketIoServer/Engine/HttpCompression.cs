@@ -21,16 +21,19 @@ public sealed class EngineHttpCompressionOptions
 /// <summary>Picks gzip or deflate from <c>Accept-Encoding</c> and compresses a polling payload, as Node.js's polling transport.</summary>
 internal static class HttpCompression
 {
-    private static readonly string[] Supported = ["gzip", "deflate"]; // the server's order breaks ties, as `accepts`
+    private static readonly string[] PollingEncodings = ["gzip", "deflate"]; // the server's order breaks ties, as `accepts`
 
     /// <summary>The encoding to use for this request, or null (none acceptable, or the client sent no preference).</summary>
-    public static string? Negotiate(HttpRequest request)
+    public static string? Negotiate(HttpRequest request) => Negotiate(request, PollingEncodings);
+
+    /// <summary>The best of <paramref name="supported"/> for this request (earlier ones win ties), or null.</summary>
+    public static string? Negotiate(HttpRequest request, IReadOnlyList<string> supported)
     {
         var header = request.Headers.AcceptEncoding;
         if (header.Count == 0 || !StringWithQualityHeaderValue.TryParseList(header, out var offered)) return null;
         string? best = null;
         var bestQuality = 0.0;
-        foreach (var encoding in Supported)
+        foreach (var encoding in supported)
         {
             var quality = QualityOf(offered, encoding);
             if (quality > bestQuality)
@@ -54,13 +57,16 @@ internal static class HttpCompression
         return exact ?? wildcard ?? 0;
     }
 
-    /// <summary>gzip (RFC 1952) or deflate as Node's zlib writes it (the zlib format, RFC 1950).</summary>
+    /// <summary>br, gzip (RFC 1952) or deflate as Node's zlib writes it (the zlib format, RFC 1950).</summary>
     public static byte[] Compress(ReadOnlySpan<byte> data, string encoding, CompressionLevel level)
     {
         using var output = new MemoryStream(data.Length / 2 + 64);
-        using (Stream compressor = encoding == "gzip"
-                   ? new GZipStream(output, level, leaveOpen: true)
-                   : new ZLibStream(output, level, leaveOpen: true))
+        using (Stream compressor = encoding switch
+               {
+                   "br" => new BrotliStream(output, level, leaveOpen: true),
+                   "gzip" => new GZipStream(output, level, leaveOpen: true),
+                   _ => new ZLibStream(output, level, leaveOpen: true),
+               })
         {
             compressor.Write(data);
         }

@@ -27,7 +27,17 @@ public static class SocketIoEndpointExtensions
         // be closed as soon as stopping begins; clients then see "server shutting down".
         app.Lifetime.ApplicationStopping.Register(() => io.Engine.CloseAll(EngineCloseReason.ServerShuttingDown));
         app.Services.GetService<EngineEndpoints>()?.Add(io.Options.Path, io.Engine);
-        return MapPath(app, io.Options.Path, io.Options.Engine.AddTrailingSlash, io.HandleRequestAsync);
+        var bundle = io.Options.ServeClient ? ClientBundle.Find(io.Options.ClientBundleDirectory) : null;
+        return MapPath(app, io.Options.Path, io.Options.Engine.AddTrailingSlash,
+            bundle is null ? io.HandleRequestAsync : context => ServeClientOrEngineAsync(context, io, bundle));
+    }
+
+    /// <summary>The client files under the path (with the engine's CORS rules, as Node.js), everything else to the engine.</summary>
+    private static Task ServeClientOrEngineAsync(HttpContext context, IoServer io, ClientBundle bundle)
+    {
+        if (ClientBundle.FileOf(context.Request, io.Options.Path.TrimEnd('/')) is not { } file) return io.HandleRequestAsync(context);
+        if (io.Options.Engine.Cors is { } cors && EngineCors.Apply(context, cors)) return Task.CompletedTask;
+        return bundle.ServeAsync(context, file);
     }
 
     /// <summary>Serves a bare Engine.IO server (no Socket.IO layer) on <paramref name="path"/>.</summary>

@@ -20,6 +20,19 @@ public sealed class SocketIoOptions
     /// <summary>Remove a dynamic child namespace once its last socket left. Default false.</summary>
     public bool CleanupEmptyChildNamespaces { get; set; }
 
+    /// <summary>
+    /// Serve the browser client bundle (<c>/socket.io/socket.io.js</c>, <c>.min.js</c>, <c>.esm.min.js</c>,
+    /// <c>.msgpack.min.js</c> and their source maps) from the npm <c>socket.io-client</c> package, when it is
+    /// installed. Default true, as Node.js.
+    /// </summary>
+    public bool ServeClient { get; set; } = true;
+
+    /// <summary>
+    /// The <c>dist</c> directory of the <c>socket.io-client</c> package to serve. Default: the first
+    /// <c>node_modules/socket.io-client/dist</c> found from the current directory or the app's directory upwards.
+    /// </summary>
+    public string? ClientBundleDirectory { get; set; }
+
     /// <summary>Makes the adapter of each namespace; default the in-memory adapter.</summary>
     public Func<Namespace, IAdapter>? AdapterFactory { get; set; }
 
