@@ -48,7 +48,8 @@ fi
 
 js_passed=0; js_failed=0
 log "starting the interop server on port $INTEROP_PORT"
-dotnet SocketIoServer.Tests/bin/Release/net10.0/SocketIoServer.Tests.dll interop-server --port "$INTEROP_PORT" \
+# with its debug log (sessions opened and closed, with the reason) kept for diagnosing a failed JavaScript test
+SOCKETIO_TEST_LOG=1 dotnet SocketIoServer.Tests/bin/Release/net10.0/SocketIoServer.Tests.dll interop-server --port "$INTEROP_PORT" \
   > "$ARTIFACTS/interop-server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
@@ -65,6 +66,10 @@ js_passed=$(grep -E "^# pass " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
 js_failed=$(grep -E "^# fail " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
 js_passed=${js_passed:-0}; js_failed=${js_failed:-0}
 if [[ $js_status -ne 0 && $js_failed -eq 0 ]]; then tail -40 "$ARTIFACTS/js.tap" >&2; js_failed=1; fi
+if [[ $js_status -ne 0 ]]; then
+  echo "[test.sh] sessions the interop server closed other than by the client:" >&2
+  grep -E "closed: (ping timeout|transport error|parse error|forced close)" "$ARTIFACTS/interop-server.log" | tail -20 >&2 || true
+fi
 echo ".NET: $dotnet_passed passed, $dotnet_failed failed; JavaScript: $js_passed passed, $js_failed failed" >&2
 
 passed=$((dotnet_passed + js_passed)); failed=$((dotnet_failed + js_failed))

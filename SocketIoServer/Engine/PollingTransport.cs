@@ -92,6 +92,7 @@ internal sealed class PollingTransport
 
         var frames = new List<OutboundFrame>();
         var heldForPost = false;
+        var released = false; // this GET let go of the session before writing its response
         try
         {
             while (true)
@@ -118,8 +119,19 @@ internal sealed class PollingTransport
                     if (TryTakeResponse(frames, out var finishClose))
                     {
                         StopReading();
-                        await WritePayloadAsync(context, frames);
+                        // The client may send its next GET as soon as it has this response, possibly before this
+                        // method gets to its finally: this GET is over now (Node.js likewise forgets the request
+                        // as it writes the response), or that next GET would look like an overlap.
+                        lock (_gate)
+                        {
+                            if (_wake == wake) _wake = null;
+                        }
+                        released = true;
+                        Volatile.Write(ref _getActive, 0);
+                        // the session is gone before the client can read its close packet and ask again (Node.js
+                        // closes it in the write's callback, before any other request is handled)
                         if (finishClose) _connection.CloseNow(EngineCloseReason.ForcedClose);
+                        await WritePayloadAsync(context, frames);
                         return;
                     }
 
@@ -136,15 +148,21 @@ internal sealed class PollingTransport
                 }
                 finally
                 {
-                    lock (_gate) _wake = null;
+                    lock (_gate)
+                    {
+                        if (_wake == wake) _wake = null; // (a next GET may have set its own already)
+                    }
                     wake.Dispose();
                 }
             }
         }
         finally
         {
-            StopReading();
-            Volatile.Write(ref _getActive, 0);
+            if (!released)
+            {
+                StopReading();
+                Volatile.Write(ref _getActive, 0);
+            }
         }
     }
 
