@@ -26,7 +26,7 @@ public sealed class RawFrameClient : IAsyncDisposable
         _stream = tcp.GetStream();
     }
 
-    public record Frame(bool Fin, int Opcode, byte[] Payload)
+    public record Frame(bool Fin, int Opcode, byte[] Payload, bool Compressed = false)
     {
         public string Text => Encoding.UTF8.GetString(Payload);
 
@@ -45,9 +45,9 @@ public sealed class RawFrameClient : IAsyncDisposable
     public static string AcceptFor(string key) =>
         Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
 
-    public static string UpgradeRequest(string target, string key) =>
+    public static string UpgradeRequest(string target, string key, string extraHeaders = "") =>
         $"GET {target} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-        $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n";
 
     public Task SendRawAsync(string text) => SendRawAsync(Encoding.ASCII.GetBytes(text));
 
@@ -58,9 +58,9 @@ public sealed class RawFrameClient : IAsyncDisposable
     }
 
     /// <summary>Sends the upgrade request and returns the response head (status line and headers).</summary>
-    public async Task<string> UpgradeAsync(string target, string? key = null)
+    public async Task<string> UpgradeAsync(string target, string? key = null, string extraHeaders = "")
     {
-        await SendRawAsync(UpgradeRequest(target, key ?? NewKey()));
+        await SendRawAsync(UpgradeRequest(target, key ?? NewKey(), extraHeaders));
         return await ReadHeadAsync();
     }
 
@@ -202,7 +202,7 @@ public sealed class RawFrameClient : IAsyncDisposable
         }
         if ((data[1] & 0x80) != 0) throw new InvalidOperationException("the server masked a frame");
         if (data.Length < offset + length) return false;
-        frame = new Frame((data[0] & 0x80) != 0, data[0] & 0x0F, data.Slice(offset, (int)length).ToArray());
+        frame = new Frame((data[0] & 0x80) != 0, data[0] & 0x0F, data.Slice(offset, (int)length).ToArray(), (data[0] & 0x40) != 0);
         _start += offset + (int)length;
         return true;
     }

@@ -59,9 +59,17 @@ public sealed class EngineOptions
     /// </summary>
     public EngineHttpCompressionOptions? HttpCompression { get; set; } = new();
 
+    /// <summary>
+    /// WebSocket permessage-deflate (Node.js <c>perMessageDeflate</c>); null (the default, as Node.js) turns it off.
+    /// With <c>UseSocketIoWebSockets</c>, a client that offers it is served by the ASP.NET Core WebSocket, which
+    /// implements the extension.
+    /// </summary>
+    public EnginePerMessageDeflateOptions? PerMessageDeflate { get; set; }
+
     internal void Validate()
     {
         Cookie?.Validate();
+        PerMessageDeflate?.Validate();
         HttpCompression?.Validate();
         if (PingInterval <= TimeSpan.Zero) throw new InvalidOperationException("EngineOptions.PingInterval must be positive.");
         if (PingTimeout <= TimeSpan.Zero) throw new InvalidOperationException("EngineOptions.PingTimeout must be positive.");

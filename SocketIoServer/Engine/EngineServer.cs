@@ -81,7 +81,7 @@ public sealed partial class EngineServer : IAsyncDisposable
 
     private async Task<Task?> UpgradeAsync(HttpContext context, EngineConnection connection)
     {
-        var ws = new WebSocketTransport(await context.WebSockets.AcceptWebSocketAsync(), this);
+        var ws = new WebSocketTransport(await AcceptWebSocketAsync(context), this);
         if (!connection.IsOpen || connection.WebSocket is not null || !connection.TryBeginUpgrade())
             return ws.RefuseAsync();
         return ws.RunUpgradeAsync(connection);
@@ -123,7 +123,7 @@ public sealed partial class EngineServer : IAsyncDisposable
 
         if (transport == TransportNames.WebSocket)
         {
-            var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var socket = await AcceptWebSocketAsync(context);
             return new WebSocketTransport(socket, this).RunDirectAsync(connection);
         }
 
@@ -133,6 +133,16 @@ public sealed partial class EngineServer : IAsyncDisposable
         await polling.HandleGetAsync(context);
         return null;
     }
+
+    private Task<System.Net.WebSockets.WebSocket> AcceptWebSocketAsync(HttpContext context) =>
+        Options.PerMessageDeflate is { } deflate
+            ? context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                DangerousEnableCompression = true,
+                ServerMaxWindowBits = deflate.ServerMaxWindowBits,
+                DisableServerContextTakeover = !deflate.ContextTakeover,
+            })
+            : context.WebSockets.AcceptWebSocketAsync();
 
     /// <summary>Closes every session at once with <paramref name="reason"/>.</summary>
     public void CloseAll(EngineCloseReason reason)

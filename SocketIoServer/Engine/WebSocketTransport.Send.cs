@@ -57,7 +57,7 @@ internal sealed partial class WebSocketTransport
             try
             {
                 send = _socket.SendAsync(frame.Data, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
-                    endOfMessage: true, CancellationToken.None);
+                    FlagsFor(frame), CancellationToken.None);
             }
             catch (Exception ex) when (IsSocketGone(ex))
             {
@@ -87,6 +87,12 @@ internal sealed partial class WebSocketTransport
         _ = CloseThenReleaseAsync();
         return false;
     }
+
+    /// <summary>Compressed (when negotiated) only from the threshold on and when the packet allows it, as Node.js.</summary>
+    private WebSocketMessageFlags FlagsFor(in OutboundFrame frame) =>
+        _server.Options.PerMessageDeflate is { } deflate && frame.Compress && frame.Data.Length >= deflate.Threshold
+            ? WebSocketMessageFlags.EndOfMessage
+            : WebSocketMessageFlags.EndOfMessage | WebSocketMessageFlags.DisableCompression;
 
     private static async ValueTask Then(ValueTask first, ValueTask second)
     {

@@ -36,6 +36,10 @@ internal sealed class UpgradeRequestHead
 
     public string WebSocketKey { get; }
 
+    /// <summary>Whether the client offers the permessage-deflate extension.</summary>
+    public bool OffersPerMessageDeflate => Headers.Any(h =>
+        Is(h.Key, "Sec-WebSocket-Extensions") && h.Value.Contains("permessage-deflate", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Bytes of the head, the blank line included.</summary>
     public int Length { get; }
 

@@ -21,7 +21,9 @@ internal sealed class WebSocketConnectionHandler(EngineEndpoints endpoints, ISer
     {
         var head = await ReadHeadAsync(connection);
         var engine = head is null ? null : endpoints.Find(head.Path);
-        if (engine is null)
+        // permessage-deflate is implemented by the ASP.NET Core WebSocket: a client offering it, to an engine that
+        // compresses, is left to Kestrel's HTTP server
+        if (engine is null || (engine.Options.PerMessageDeflate is not null && head!.OffersPerMessageDeflate))
         {
             await next(connection);
             return;
