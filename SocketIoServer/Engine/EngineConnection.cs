@@ -141,6 +141,7 @@ public sealed partial class EngineConnection
     internal void Start()
     {
         Send(EngineHandshake.BuildOpenPacket(this, _server.Options));
+        if (_server.Options.InitialPacket is { } initial) Send(initial);
         StartHeartbeat();
         _server.Handler.OnOpen(this);
     }

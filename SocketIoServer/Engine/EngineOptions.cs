@@ -66,6 +66,12 @@ public sealed class EngineOptions
     /// </summary>
     public EnginePerMessageDeflateOptions? PerMessageDeflate { get; set; }
 
+    /// <summary>
+    /// A message sent to every new session right after the open packet, before the handler hears of the session
+    /// (Node.js <c>initialPacket</c>): <c>OutboundFrame.Message("...")</c> or <c>OutboundFrame.Binary(bytes)</c>.
+    /// </summary>
+    public OutboundFrame? InitialPacket { get; set; }
+
     internal void Validate()
     {
         Cookie?.Validate();
