@@ -1,12 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Engine;
-using SocketIoServer.Hosting;
 using SocketIoServer.Server;
 using SocketIoServer.Tests.Support;
 
@@ -15,22 +9,8 @@ namespace SocketIoServer.Tests.Engine;
 /// <summary>The <c>cookie</c> and <c>addTrailingSlash</c> options, on both WebSocket paths (pipeline and connection level).</summary>
 public sealed class CookieAndPathOptionsTests
 {
-    private static async Task<(WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure, bool connectionLevel)
-    {
-        if (!connectionLevel) return await TestHost.StartAsync(configure);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.UseSocketIoWebSockets();
-            k.Listen(IPAddress.Loopback, 0);
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSocketIo(configure);
-        var app = builder.Build();
-        app.MapSocketIo();
-        await app.StartAsync();
-        return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
+    private static Task<(Microsoft.AspNetCore.Builder.WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure, bool connectionLevel) =>
+        TestHost.StartAsync(configure, connectionLevelWebSockets: connectionLevel);
 
     [Test]
     public void The_cookie_is_written_as_the_npm_cookie_package_writes_it()

@@ -1,14 +1,7 @@
 using System.IO.Compression;
-using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Engine;
-using SocketIoServer.Hosting;
 using SocketIoServer.Server;
 using SocketIoServer.Tests.Support;
 
@@ -24,25 +17,17 @@ public sealed class PerMessageDeflateTests
     private const string Offer = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
     private static readonly string Big = new('z', 5000);
 
-    private static async Task<(WebApplication App, int Port)> StartAsync(bool deflate, bool connectionLevel)
+    private static async Task<(Microsoft.AspNetCore.Builder.WebApplication App, int Port)> StartAsync(bool deflate, bool connectionLevel)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k =>
-        {
-            if (connectionLevel) k.UseSocketIoWebSockets();
-            k.Listen(IPAddress.Loopback, 0);
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSocketIo(o => o.Engine.PerMessageDeflate = deflate ? new EnginePerMessageDeflateOptions() : null);
-        var app = builder.Build();
-        app.MapSocketIo(io => io.OnConnection(socket =>
-        {
-            socket.On("big", _ => socket.Emit("big", Big));
-            socket.On("big-uncompressed", _ => socket.Compress(false).Emit("big", Big));
-            socket.On("small", _ => socket.Emit("small", "tiny"));
-        }));
-        await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var (app, url) = await TestHost.StartAsync(
+            o => o.Engine.PerMessageDeflate = deflate ? new EnginePerMessageDeflateOptions() : null,
+            io => io.OnConnection(socket =>
+            {
+                socket.On("big", _ => socket.Emit("big", Big));
+                socket.On("big-uncompressed", _ => socket.Compress(false).Emit("big", Big));
+                socket.On("small", _ => socket.Emit("small", "tiny"));
+            }),
+            connectionLevel);
         return (app, new Uri(url).Port);
     }
 

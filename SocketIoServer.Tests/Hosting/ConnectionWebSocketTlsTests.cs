@@ -1,15 +1,8 @@
-using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using SocketIoServer.Hosting;
 
 namespace SocketIoServer.Tests.Hosting;
 
@@ -23,18 +16,11 @@ public sealed class ConnectionWebSocketTlsTests
     public async Task Over_TLS_events_go_both_ways_on_the_connection_level_path()
     {
         using var certificate = SelfSigned();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            listen.UseHttps(certificate);
-            listen.UseSocketIoWebSockets();
-        }));
-        builder.Logging.ClearProviders();
-        builder.Services.AddSocketIo();
-        await using var app = builder.Build();
-        app.MapSocketIo(io => io.OnConnection(socket => socket.On("echo", e => socket.Emit("echo", e.Args))));
-        await app.StartAsync();
-        var port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+        var (app, url) = await Support.TestHost.StartAsync(_ => { },
+            io => io.OnConnection(socket => socket.On("echo", e => socket.Emit("echo", e.Args))),
+            connectionLevelWebSockets: true, listen: endpoint => endpoint.UseHttps(certificate));
+        await using var _ = app;
+        var port = new Uri(url).Port;
 
         using var ws = new ClientWebSocket();
         ws.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;

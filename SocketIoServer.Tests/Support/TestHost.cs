@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Hosting;
@@ -13,10 +14,17 @@ namespace SocketIoServer.Tests.Support;
 /// <summary>A Socket.IO server with the given options on a free loopback port, as an app would host it.</summary>
 public static class TestHost
 {
-    public static async Task<(WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure, Action<IoServer>? setUp = null)
+    /// <param name="connectionLevelWebSockets">Take WebSocket upgrades at the connection level (<c>UseSocketIoWebSockets</c>).</param>
+    /// <param name="listen">More endpoint set-up (TLS), applied before the connection-level handler.</param>
+    public static async Task<(WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure, Action<IoServer>? setUp = null,
+        bool connectionLevelWebSockets = false, Action<ListenOptions>? listen = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, endpoint =>
+        {
+            listen?.Invoke(endpoint);
+            if (connectionLevelWebSockets) endpoint.UseSocketIoWebSockets();
+        }));
         builder.Logging.ClearProviders();
         builder.Services.AddSocketIo(configure);
         var app = builder.Build();

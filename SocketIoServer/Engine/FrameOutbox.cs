@@ -23,18 +23,7 @@ internal sealed class FrameOutbox
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Adds a frame; false once completed.</summary>
-    public bool TryAdd(in OutboundFrame frame)
-    {
-        TaskCompletionSource? waiter;
-        lock (Gate)
-        {
-            if (_completed) return false;
-            Append(frame);
-            waiter = TakeWaiter();
-        }
-        waiter?.TrySetResult();
-        return true;
-    }
+    public bool TryAdd(in OutboundFrame frame) => TryAddBatch(frame, []);
 
     /// <summary>Adds a packet and its binary attachments together, so no other frame falls between them.</summary>
     public bool TryAddBatch(in OutboundFrame first, ReadOnlySpan<ReadOnlyMemory<byte>> binaries)

@@ -122,10 +122,6 @@ internal sealed class PollingTransport
                         // The client may send its next GET as soon as it has this response, possibly before this
                         // method gets to its finally: this GET is over now (Node.js likewise forgets the request
                         // as it writes the response), or that next GET would look like an overlap.
-                        lock (_gate)
-                        {
-                            if (_wake == wake) _wake = null;
-                        }
                         released = true;
                         Volatile.Write(ref _getActive, 0);
                         // the session is gone before the client can read its close packet and ask again (Node.js

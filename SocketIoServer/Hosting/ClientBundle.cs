@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +23,8 @@ internal sealed class ClientBundle
 
     private readonly string _directory;
     private readonly string _etag;
+    // The files of an installed package do not change: each is read, and compressed per encoding, once.
+    private readonly ConcurrentDictionary<(string File, string? Encoding), byte[]> _contents = new();
 
     private ClientBundle(string directory, string version)
     {
@@ -60,6 +63,17 @@ internal sealed class ClientBundle
         return Files.Contains(name) ? name : null;
     }
 
+    /// <summary>The file's bytes in <paramref name="encoding"/> (null: as stored); null when the bundle lacks the file.</summary>
+    private async ValueTask<byte[]?> ContentAsync(string file, string? encoding, CancellationToken cancellationToken)
+    {
+        if (_contents.TryGetValue((file, encoding), out var cached)) return cached;
+        var fullPath = Path.Combine(_directory, file);
+        if (!File.Exists(fullPath)) return null;
+        var body = await File.ReadAllBytesAsync(fullPath, cancellationToken);
+        if (encoding is not null) body = HttpCompression.Compress(body, encoding, CompressionLevel.Optimal);
+        return _contents.GetOrAdd((file, encoding), body);
+    }
+
     public async Task ServeAsync(HttpContext context, string file)
     {
         var request = context.Request;
@@ -71,21 +85,16 @@ internal sealed class ClientBundle
             return;
         }
 
-        var fullPath = Path.Combine(_directory, file);
-        if (!File.Exists(fullPath))
+        var encoding = HttpCompression.Negotiate(request, Encodings);
+        if (await ContentAsync(file, encoding, context.RequestAborted) is not { } body)
         {
             response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
-        var body = await File.ReadAllBytesAsync(fullPath, context.RequestAborted);
         response.Headers.CacheControl = "public, max-age=0";
         response.ContentType = "application/" + (file.EndsWith(".map", StringComparison.Ordinal) ? "json" : "javascript") + "; charset=utf-8";
         response.Headers.ETag = _etag;
-        if (HttpCompression.Negotiate(request, Encodings) is { } encoding)
-        {
-            body = HttpCompression.Compress(body, encoding, CompressionLevel.Optimal);
-            response.Headers.ContentEncoding = encoding;
-        }
+        if (encoding is not null) response.Headers.ContentEncoding = encoding;
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted);
     }

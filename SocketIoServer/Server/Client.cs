@@ -36,7 +36,7 @@ public sealed class Client
     internal bool Write(EncodedPacket packet, bool volatileFlag, bool compress = true)
     {
         if (volatileFlag && !Connection.IsWritable) return false;
-        var frame = compress ? OutboundFrame.Text(packet.Text) : OutboundFrame.Text(packet.Text).WithoutCompression();
+        var frame = FrameOf(packet, compress);
         return packet.Attachments.Length == 0 ? Connection.Send(frame) : Connection.SendBatch(frame, packet.Attachments);
     }
 
@@ -48,8 +48,13 @@ public sealed class Client
     {
         if (packet.Attachments.Length > 0) return Write(packet, volatileFlag, compress);
         if (volatileFlag && !Connection.IsWritable) return false;
+        return Connection.SendDeferred(FrameOf(packet, compress));
+    }
+
+    private static OutboundFrame FrameOf(EncodedPacket packet, bool compress)
+    {
         var frame = OutboundFrame.Text(packet.Text);
-        return Connection.SendDeferred(compress ? frame : frame.WithoutCompression());
+        return compress ? frame : frame.WithoutCompression();
     }
 
     internal void OnText(ReadOnlySpan<byte> utf8)

@@ -97,10 +97,16 @@ internal sealed class ConnectionRequest : IHttpWebSocketFeature
         SHA1.HashData(source[..(length + WebSocketGuid.Length)], hash);
         var text = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: ")
             .Append(Convert.ToBase64String(hash)).Append("\r\n");
-        foreach (var (name, values) in extra)
+        return Encoding.ASCII.GetBytes(AppendHeaders(text, extra).ToString());
+    }
+
+    /// <summary>Header lines, then the blank line that ends a response head.</summary>
+    private static StringBuilder AppendHeaders(StringBuilder text, IHeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
             foreach (var value in values)
                 text.Append(name).Append(": ").Append(value).Append("\r\n");
-        return Encoding.ASCII.GetBytes(text.Append("\r\n").ToString());
+        return text.Append("\r\n");
     }
 
     /// <summary>Writes the buffered response (the request was not upgraded); the connection closes after it.</summary>
@@ -112,13 +118,9 @@ internal sealed class ConnectionRequest : IHttpWebSocketFeature
         var headers = _response.Headers;
         headers.ContentLength ??= _responseBody.Length;
         headers.Connection = "close";
-        foreach (var (name, values) in headers)
-            foreach (var value in values)
-                text.Append(name).Append(": ").Append(value).Append("\r\n");
-        text.Append("\r\n");
 
         var output = _connection.Transport.Output;
-        output.Write(Encoding.ASCII.GetBytes(text.ToString()));
+        output.Write(Encoding.ASCII.GetBytes(AppendHeaders(text, headers).ToString()));
         output.Write(_responseBody.GetBuffer().AsSpan(0, (int)_responseBody.Length));
         await output.FlushAsync(_connection.ConnectionClosed).ConfigureAwait(false);
     }

@@ -61,8 +61,7 @@ internal sealed partial class ConnectionWebSocket : Engine.IFrameBatching
         {
             var copy = ArrayPool<byte>.Shared.Rent(length);
             FrameBuffer.AsSpan(0, length).CopyTo(copy);
-            _sendTail = SendAfterAsync(_sendTail, copy, length);
-            return new ValueTask(_sendTail);
+            return QueueBehindTail(copy, length);
         }
         return SendNow(FrameBuffer.AsSpan(0, length));
     }
@@ -117,45 +116,23 @@ internal sealed partial class ConnectionWebSocket : Engine.IFrameBatching
         lock (SendGate)
         {
             if (_outputCompleted) return ValueTask.FromException(Gone("The connection is closed for sending."));
-            if (!_sendTail.IsCompleted)
-            {
-                // frames held by this thread's batch were sent before this one: they go first
-                if (_batchLength > 0 && _batchThread == Environment.CurrentManagedThreadId) _ = FlushBatch();
-                var queued = RentFrame(opcode, payload, fin, frameLength);
-                _sendTail = SendAfterAsync(_sendTail, queued, frameLength);
-                return new ValueTask(_sendTail);
-            }
-            if (_sendTail.IsFaulted) return new ValueTask(_sendTail);
-
             // (a pong sent by the receiving side meanwhile is not part of the batch: it goes out by itself)
-            if (_batching && _batchThread == Environment.CurrentManagedThreadId && frameLength <= FrameBufferLength)
+            var onBatchThread = _batchThread == Environment.CurrentManagedThreadId;
+            var joinsBatch = _batching && onBatchThread && frameLength <= FrameBufferLength;
+            var flushed = default(ValueTask);
+            // frames this thread holds were sent before this one: they go first, unless this one can join them
+            var fitsBatch = joinsBatch && _sendTail.IsCompleted && _batchLength + frameLength <= FrameBufferLength;
+            if (_batchLength > 0 && onBatchThread && !fitsBatch) flushed = FlushBatch();
+            if (!_sendTail.IsCompleted) return QueueBehindTail(RentFrame(opcode, payload, fin, frameLength), frameLength);
+            if (_sendTail.IsFaulted) return new ValueTask(_sendTail);
+            if (!flushed.IsCompletedSuccessfully) return flushed;
+
+            if (joinsBatch)
             {
                 // held in this thread's buffer with the frames before it; written when full or at EndBatch
-                if (_batchLength + frameLength > FrameBufferLength)
-                {
-                    var flushed = FlushBatch();
-                    if (!_sendTail.IsCompleted || _sendTail.IsFaulted)
-                    {
-                        var queuedFrame = RentFrame(opcode, payload, fin, frameLength);
-                        _sendTail = SendAfterAsync(_sendTail, queuedFrame, frameLength);
-                        return new ValueTask(_sendTail);
-                    }
-                    if (!flushed.IsCompletedSuccessfully) return flushed;
-                }
                 WriteFrame(FrameBuffer.AsSpan(_batchLength), opcode, payload, fin);
                 _batchLength += frameLength;
                 return default;
-            }
-            if (_batchLength > 0 && _batchThread == Environment.CurrentManagedThreadId)
-            {
-                // a frame too big to hold: what is held goes first
-                _ = FlushBatch();
-                if (!_sendTail.IsCompleted || _sendTail.IsFaulted)
-                {
-                    var queuedFrame = RentFrame(opcode, payload, fin, frameLength);
-                    _sendTail = SendAfterAsync(_sendTail, queuedFrame, frameLength);
-                    return new ValueTask(_sendTail);
-                }
             }
             if (frameLength <= FrameBufferLength)
             {
@@ -167,6 +144,13 @@ internal sealed partial class ConnectionWebSocket : Engine.IFrameBatching
             _sendTail = SendRentedAsync(big, 0, frameLength);
             return new ValueTask(_sendTail);
         }
+    }
+
+    /// <summary>Under the send gate: a rented frame goes out after the one in flight.</summary>
+    private ValueTask QueueBehindTail(byte[] rented, int length)
+    {
+        _sendTail = SendAfterAsync(_sendTail, rented, length);
+        return new ValueTask(_sendTail);
     }
 
     /// <summary>Under the send gate, nothing in flight: as much as the socket takes now, the rest asynchronously.</summary>

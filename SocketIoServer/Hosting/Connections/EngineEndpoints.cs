@@ -19,11 +19,18 @@ public sealed class EngineEndpoints
     internal EngineServer? Find(string path)
     {
         foreach (var (prefix, engine) in _engines)
-        {
-            if (!path.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            // as the endpoint routes: "/socket.io" itself only without addTrailingSlash (Node.js's rule)
-            if (path.Length == prefix.Length ? !engine.Options.AddTrailingSlash : path[prefix.Length] == '/') return engine;
-        }
+            if (Serves(path, prefix, engine.Options.AddTrailingSlash)) return engine;
         return null;
+    }
+
+    /// <summary>
+    /// Whether an engine on <paramref name="prefix"/> (no trailing slash) answers <paramref name="path"/>: anything
+    /// below "<c>prefix/</c>", and the prefix itself only without addTrailingSlash (Node.js's rule, which the
+    /// endpoint route's handler applies too).
+    /// </summary>
+    internal static bool Serves(string path, string prefix, bool addTrailingSlash)
+    {
+        if (!path.StartsWith(prefix, StringComparison.Ordinal)) return false;
+        return path.Length == prefix.Length ? !addTrailingSlash : path[prefix.Length] == '/';
     }
 }
