@@ -6,6 +6,15 @@ public sealed partial class EngineConnection
     // next ping is due, or, once a ping is out, when its pong is late.
     private ITimer? _heartbeat;
     private int _awaitingPong;
+    private long _heartbeatDue; // TimeProvider timestamp the timer was set for
+
+    /// <summary>Sets the timer; a deadline counts from when the previous one was due, not from a late callback.</summary>
+    private void ArmHeartbeat(TimeSpan dueIn, long from)
+    {
+        Volatile.Write(ref _heartbeatDue, from + (long)(dueIn.TotalSeconds * _server.Time.TimestampFrequency));
+        var remaining = dueIn - _server.Time.GetElapsedTime(from);
+        _heartbeat?.Change(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
 
     private void StartHeartbeat()
     {
@@ -13,7 +22,8 @@ public sealed partial class EngineConnection
         // In v3 the client pings; the server only watches for silence.
         var firstDue = Protocol == 3 ? options.PingInterval + options.PingTimeout : options.PingInterval;
         _heartbeat = _server.Time.CreateTimer(static s => ((EngineConnection)s!).OnHeartbeatTimer(), this,
-            firstDue, Timeout.InfiniteTimeSpan);
+            Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        ArmHeartbeat(firstDue, _server.Time.GetTimestamp());
     }
 
     private void StopHeartbeat() => _heartbeat?.Dispose();
@@ -28,7 +38,8 @@ public sealed partial class EngineConnection
         }
         if (!IsOpen) return;
         Volatile.Write(ref _awaitingPong, 1);
-        _heartbeat?.Change(_server.Options.PingTimeout, Timeout.InfiniteTimeSpan);
+        // the pong is due pingTimeout after the ping was due (Node.js's timers fire on time; ours may run late)
+        ArmHeartbeat(_server.Options.PingTimeout, Volatile.Read(ref _heartbeatDue));
         Send(OutboundFrame.Ping);
     }
 
@@ -36,12 +47,12 @@ public sealed partial class EngineConnection
     {
         // as Node.js: any pong clears the timeout and restarts the interval
         Volatile.Write(ref _awaitingPong, 0);
-        _heartbeat?.Change(_server.Options.PingInterval, Timeout.InfiniteTimeSpan);
+        ArmHeartbeat(_server.Options.PingInterval, _server.Time.GetTimestamp());
     }
 
     private void OnClientPing()
     {
-        _heartbeat?.Change(_server.Options.PingInterval + _server.Options.PingTimeout, Timeout.InfiniteTimeSpan);
+        ArmHeartbeat(_server.Options.PingInterval + _server.Options.PingTimeout, _server.Time.GetTimestamp());
         Send(OutboundFrame.Pong);
     }
 }
