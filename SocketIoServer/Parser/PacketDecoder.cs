@@ -9,7 +9,7 @@ namespace SocketIoServer.Parser;
 /// attachments are still arriving. Every malformed input throws <see cref="PacketParseException"/>, with the
 /// rules of the Node.js <c>socket.io-parser</c> 4.2.
 /// </summary>
-public sealed class PacketDecoder(int maxAttachments = 10)
+public sealed class PacketDecoder(int maxAttachments = 10) : IPacketDecoder
 {
     private static readonly string[] ReservedEvents =
         ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];

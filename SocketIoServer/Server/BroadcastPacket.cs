@@ -8,7 +8,11 @@ namespace SocketIoServer.Server;
 /// </summary>
 public sealed class BroadcastPacket
 {
-    private EncodedPacket? _encoded;
+    // the wire form for the parser last asked (a server has one parser; a cluster adapter may hold packets for several)
+    // (one object, so that a reader on another thread never pairs one parser with another's bytes)
+    private Encoding? _encoded;
+
+    private sealed record Encoding(IPacketParser Parser, EncodedPacket Packet);
 
     public BroadcastPacket(string nsp, string eventName, IReadOnlyList<object?> args, long? ackId = null)
     {
@@ -26,6 +30,12 @@ public sealed class BroadcastPacket
 
     public long? AckId { get; }
 
-    /// <summary>The wire form, encoded on first use and then shared.</summary>
-    public EncodedPacket Encoded => _encoded ??= PacketEncoder.EncodeEvent("4"u8, Namespace, EventName, Args, AckId);
+    /// <summary>The wire form in <paramref name="parser"/>'s format, encoded on first use and then shared.</summary>
+    public EncodedPacket EncodeWith(IPacketParser parser)
+    {
+        if (_encoded is { } cached && ReferenceEquals(cached.Parser, parser)) return cached.Packet;
+        var packet = parser.EncodeEvent(Namespace, EventName, Args, AckId);
+        _encoded = new Encoding(parser, packet);
+        return packet;
+    }
 }

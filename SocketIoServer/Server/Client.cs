@@ -11,7 +11,7 @@ namespace SocketIoServer.Server;
 public sealed class Client
 {
     private readonly IoServer _server;
-    private readonly PacketDecoder _decoder;
+    private readonly IPacketDecoder _decoder;
     private readonly Dictionary<string, Socket> _sockets = new(1, StringComparer.Ordinal);
     // namespaces whose CONNECT is being handled, with the packets that arrived for them meanwhile (in order)
     // (made on the first CONNECT and dropped once none is in progress: an idle connection keeps none)
@@ -25,7 +25,7 @@ public sealed class Client
     {
         _server = server;
         Connection = connection;
-        _decoder = new PacketDecoder(server.Options.MaxAttachments);
+        _decoder = server.Parser.CreateDecoder(server.Options.MaxAttachments);
         _connectTimer = server.Time.CreateTimer(static s => ((Client)s!).OnConnectTimeout(), this,
             server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
     }
@@ -46,14 +46,14 @@ public sealed class Client
     /// </summary>
     internal bool WriteDeferred(EncodedPacket packet, bool volatileFlag, bool compress = true)
     {
-        if (packet.Attachments.Length > 0) return Write(packet, volatileFlag, compress);
+        if (packet.Attachments.Length > 0 || packet.IsBinary) return Write(packet, volatileFlag, compress);
         if (volatileFlag && !Connection.IsWritable) return false;
         return Connection.SendDeferred(FrameOf(packet, compress));
     }
 
     private static OutboundFrame FrameOf(EncodedPacket packet, bool compress)
     {
-        var frame = OutboundFrame.Text(packet.Text);
+        var frame = packet.IsBinary ? OutboundFrame.Binary(packet.Text) : OutboundFrame.Text(packet.Text);
         return compress ? frame : frame.WithoutCompression();
     }
 
@@ -137,7 +137,7 @@ public sealed class Client
         var nsp = _server.ResolveNamespace(name, auth);
         if (nsp is null)
         {
-            Write(PacketEncoder.EncodeObject("4"u8, PacketType.ConnectError, name, new { message = "Invalid namespace" }), false);
+            Write(_server.Parser.EncodeObject(PacketType.ConnectError, name, new { message = "Invalid namespace" }), false);
             return;
         }
 

@@ -78,7 +78,7 @@ public class InMemoryAdapter : IAdapter
 
     public virtual Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
-        var encoded = packet.Encoded;
+        var encoded = packet.EncodeWith(Namespace.Server.Parser);
         var targets = RentTargets(options);
         try
         {
@@ -109,7 +109,7 @@ public class InMemoryAdapter : IAdapter
 
     public virtual Task BroadcastWithAckAsync(BroadcastPacket packet, BroadcastOptions options, Action<int> clientCount, Action<JsonNode?[]> onAck)
     {
-        var encoded = packet.Encoded;
+        var encoded = packet.EncodeWith(Namespace.Server.Parser);
         var count = 0;
         var targets = RentTargets(options);
         try

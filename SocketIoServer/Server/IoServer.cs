@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Engine;
+using SocketIoServer.Parser;
 
 namespace SocketIoServer.Server;
 
@@ -32,6 +33,9 @@ public sealed partial class IoServer : IEngineHandler, IAsyncDisposable
     public EngineServer Engine { get; }
 
     internal TimeProvider Time { get; }
+
+    /// <summary>The packet format of every connection (<see cref="SocketIoOptions.Parser"/>).</summary>
+    public IPacketParser Parser => Options.Parser;
 
     internal ServerLog Log { get; }
 

@@ -101,7 +101,7 @@ public sealed partial class Namespace
             Server.Log.ConnectionRefused(client.Connection.Id, Name, refusal.Message);
             var data = refusal is ConnectionRefusedException { ErrorData: { } d } ? d : null;
             object payload = data is null ? new ErrorPayload(refusal.Message) : new ErrorPayloadWithData(refusal.Message, data);
-            client.Write(PacketEncoder.EncodeObject("4"u8, PacketType.ConnectError, Name, payload), false);
+            client.Write(Server.Parser.EncodeObject(PacketType.ConnectError, Name, payload), false);
             return;
         }
 

@@ -164,7 +164,7 @@ public sealed partial class Socket
     {
         System.Threading.Volatile.Write(ref _state, 1);
         Join(Id);
-        Client.Write(PacketEncoder.EncodeObject("4"u8, PacketType.Connect, Namespace.Name, new ConnectReply(Id)), volatileFlag: false);
+        Client.Write(Parser.EncodeObject(PacketType.Connect, Namespace.Name, new ConnectReply(Id)), volatileFlag: false);
     }
 
     internal void OnError(Exception error)

@@ -32,6 +32,8 @@ public sealed partial class Socket
 
     internal Client Client { get; }
 
+    internal IPacketParser Parser => Namespace.Server.Parser;
+
     /// <summary>Free-form data attached to the socket (<c>socket.data</c>); visible through FetchSockets.</summary>
     public ConcurrentDictionary<string, object?> Data =>
         _data ?? Interlocked.CompareExchange(ref _data, new(StringComparer.Ordinal), null) ?? _data;
@@ -113,7 +115,7 @@ public sealed partial class Socket
                 completion.TrySetException(error);
             });
         NotifyOutgoing(eventName, args);
-        if (!Client.Write(PacketEncoder.EncodeEvent("4"u8, Namespace.Name, eventName, args, id), volatileFlag, compress))
+        if (!Client.Write(Parser.EncodeEvent(Namespace.Name, eventName, args, id), volatileFlag, compress))
         {
             Acks.TryRemove(id, out _);
             timer?.Dispose();
@@ -129,7 +131,7 @@ public sealed partial class Socket
     internal void SendAck(long id, object?[] args)
     {
         if (!IsConnected) return;
-        Client.Write(PacketEncoder.EncodeAck("4"u8, Namespace.Name, id, args), volatileFlag: false);
+        Client.Write(Parser.EncodeAck(Namespace.Name, id, args), volatileFlag: false);
     }
 
     /// <summary>Broadcast to every other socket of the namespace.</summary>
@@ -154,7 +156,7 @@ public sealed partial class Socket
             Client.DisconnectAll();
             return;
         }
-        Client.Write(PacketEncoder.EncodeDisconnect("4"u8, Namespace.Name), volatileFlag: false);
+        Client.Write(Parser.EncodeDisconnect(Namespace.Name), volatileFlag: false);
         OnClose(DisconnectReason.ServerNamespaceDisconnect, null);
     }
 }

@@ -30,7 +30,7 @@ public readonly struct SocketEmitter
         _socket.Namespace.ThrowIfReserved(eventName);
         if (!_socket.IsConnected) return false;
         _socket.NotifyOutgoing(eventName, args);
-        return _socket.Client.Write(Parser.PacketEncoder.EncodeEvent("4"u8, _socket.Namespace.Name, eventName, args), _volatile, !_noCompression);
+        return _socket.Client.Write(_socket.Parser.EncodeEvent(_socket.Namespace.Name, eventName, args), _volatile, !_noCompression);
     }
 
     /// <summary>Sends and waits for the acknowledgement; throws <see cref="TimeoutException"/> when it is late.</summary>

@@ -1,4 +1,5 @@
 using SocketIoServer.Engine;
+using SocketIoServer.Parser;
 
 namespace SocketIoServer.Server;
 
@@ -33,6 +34,12 @@ public sealed class SocketIoOptions
     /// </summary>
     public string? ClientBundleDirectory { get; set; }
 
+    /// <summary>
+    /// The packet format (Node.js's <c>parser</c> option): <see cref="JsonPacketParser"/> by default, as the npm
+    /// <c>socket.io-parser</c>; every client must use the same one.
+    /// </summary>
+    public IPacketParser Parser { get; set; } = JsonPacketParser.Instance;
+
     /// <summary>Makes the adapter of each namespace; default the in-memory adapter.</summary>
     public Func<Namespace, IAdapter>? AdapterFactory { get; set; }
 
@@ -40,6 +47,7 @@ public sealed class SocketIoOptions
     {
         if (string.IsNullOrEmpty(Path) || Path[0] != '/') throw new InvalidOperationException("SocketIoOptions.Path must start with '/'.");
         if (ConnectTimeout <= TimeSpan.Zero) throw new InvalidOperationException("SocketIoOptions.ConnectTimeout must be positive.");
+        if (Parser is null) throw new InvalidOperationException("SocketIoOptions.Parser must be set.");
         if (MaxAttachments < 0) throw new InvalidOperationException("SocketIoOptions.MaxAttachments must not be negative.");
         Engine.Validate();
     }
