@@ -137,6 +137,7 @@ public sealed class InteropApp : IAsyncDisposable
             if (e.Arg<string>(0) is { } room) socket.Leave(room);
             e.Ack();
         });
+        socket.On("get-state", e => e.Ack(new { recovered = socket.Recovered, name = socket.Data.GetValueOrDefault("name") }));
         socket.On("get-rooms", e => e.Ack((object)socket.Rooms.Order(StringComparer.Ordinal).ToArray()));
 
         socket.On("emit-to", async e =>

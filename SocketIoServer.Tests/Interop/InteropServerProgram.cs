@@ -20,8 +20,13 @@ public static class InteropServerProgram
             Console.Error.WriteLine($"error: --port: '{args[2]}' is not a number");
             return 2;
         }
+        // the default server, and next to it the variants some suites need (js/README.md): one per port after it
         await using var app = await InteropApp.StartAsync(port);
-        Console.WriteLine($"interop server listening on {app.Url}");
+        await using var recovery = await InteropApp.StartAsync(port + 3, o => o.ConnectionStateRecovery = new()
+        {
+            MaxDisconnectionDuration = TimeSpan.FromSeconds(2), // short, so that the expiry test need not wait long
+        });
+        Console.WriteLine($"interop server listening on {app.Url} (connection state recovery: {recovery.Url})");
         await app.WaitForShutdownAsync(); // SIGTERM / SIGINT / Ctrl+C, through the host's console lifetime
         return 0;
     }

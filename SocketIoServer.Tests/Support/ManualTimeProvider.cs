@@ -39,17 +39,21 @@ public sealed class ManualTimeProvider : TimeProvider
 
     private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
     {
+        private long? _period;
+
         public long? Due { get; private set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             Due = dueTime == Timeout.InfiniteTimeSpan ? null : clock._now + dueTime.Ticks;
+            _period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : period.Ticks;
             return true;
         }
 
         public void Fire()
         {
-            Due = null;
+            // a periodic timer is due again one period after it was due (not after it ran), as System.Threading.Timer
+            Due = Due + _period;
             callback(state);
         }
 

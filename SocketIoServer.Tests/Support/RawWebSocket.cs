@@ -20,6 +20,9 @@ public sealed class RawWebSocket : IAsyncDisposable
         return raw;
     }
 
+    /// <summary>Cuts the connection: no close frame, the TCP connection reset.</summary>
+    public void Abort() => _socket.Abort();
+
     public Task SendTextAsync(string text) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 

@@ -16,8 +16,9 @@ public static class TestHost
 {
     /// <param name="connectionLevelWebSockets">Take WebSocket upgrades at the connection level (<c>UseSocketIoWebSockets</c>).</param>
     /// <param name="listen">More endpoint set-up (TLS), applied before the connection-level handler.</param>
+    /// <param name="time">The server's clock (a <c>ManualTimeProvider</c> for expiry tests; timers then fire only when advanced).</param>
     public static async Task<(WebApplication App, string Url)> StartAsync(Action<SocketIoOptions> configure, Action<IoServer>? setUp = null,
-        bool connectionLevelWebSockets = false, Action<ListenOptions>? listen = null)
+        bool connectionLevelWebSockets = false, Action<ListenOptions>? listen = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, endpoint =>
@@ -26,6 +27,7 @@ public static class TestHost
             if (connectionLevelWebSockets) endpoint.UseSocketIoWebSockets();
         }));
         builder.Logging.ClearProviders();
+        if (time is not null) builder.Services.AddSingleton(time);
         builder.Services.AddSocketIo(configure);
         var app = builder.Build();
         app.MapSocketIo(setUp);

@@ -36,6 +36,8 @@ public static class FixtureApp
     {
         o.Path = "/socket.io";
         o.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
+        if (options.Recovery)
+            o.ConnectionStateRecovery = new() { MaxDisconnectionDuration = TimeSpan.FromMinutes(2), SkipMiddlewares = true };
         ConfigureEngine(o.Engine, options);
     }
 

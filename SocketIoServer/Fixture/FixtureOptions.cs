@@ -17,6 +17,9 @@ internal sealed record FixtureOptions
     /// <summary>Serve WebSocket upgrades through Kestrel's HTTP server instead of at the connection level (for A/B runs).</summary>
     public bool KestrelWebSockets { get; init; }
 
+    /// <summary>Connection state recovery on (2 minutes, middlewares skipped on recovery), as CONTRACTS.md section 2.</summary>
+    public bool Recovery { get; init; }
+
     /// <summary>Parses the flags after "fixture"; throws <see cref="ArgumentException"/> naming a bad one.</summary>
     public static FixtureOptions Parse(IReadOnlyList<string> args)
     {
@@ -46,7 +49,8 @@ internal sealed record FixtureOptions
                 "--ping-timeout" => options with { PingTimeoutMs = Number(1, int.MaxValue) },
                 "--stats" => options with { Stats = true },
                 "--kestrel-websockets" => options with { KestrelWebSockets = true },
-                "--parser" or "--allow-eio3" or "--recovery" or "--compression" or "--redis" or "--redis-streams" =>
+                "--recovery" => options with { Recovery = true },
+                "--parser" or "--allow-eio3" or "--compression" or "--redis" or "--redis-streams" =>
                     throw new ArgumentException($"{flag} is not available in this build yet"),
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
             };

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SocketIoServer.Server.Recovery;
 
 namespace SocketIoServer.Server;
 
@@ -49,4 +50,22 @@ public interface IAdapter : IAsyncDisposable
     Task<IReadOnlyList<JsonNode?[]>> ServerSideEmitAsync(string eventName, IReadOnlyList<object?> args, bool expectAck, TimeSpan? timeout);
 
     Task<int> ServerCountAsync();
+
+    // Connection state recovery. The defaults recover nothing: an adapter that keeps sessions (the in-memory one, a
+    // cluster adapter with shared storage) overrides all three.
+
+    /// <summary>Keeps the session of a socket whose connection dropped for a recoverable reason.</summary>
+    Task PersistSessionAsync(PersistedSession session) => Task.CompletedTask;
+
+    /// <summary>
+    /// The session of <paramref name="pid"/> and the events it missed after <paramref name="offset"/>; null when
+    /// it cannot be recovered (unknown, expired, offset too old). A session is recovered at most once.
+    /// </summary>
+    Task<RecoveredSession?> RestoreSessionAsync(string pid, string offset) => Task.FromResult<RecoveredSession?>(null);
+
+    /// <summary>
+    /// Makes a recovered socket live: <paramref name="goLive"/> makes it a broadcast target, and events stored since
+    /// the session was restored are written to it first, so that it misses none and gets none twice.
+    /// </summary>
+    void ResumeSession(Socket socket, RecoveredSession session, Action goLive) => goLive();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SocketIoServer.Server.Recovery;
 
 namespace SocketIoServer.Server;
 
@@ -12,7 +13,14 @@ public class InMemoryAdapter : IAdapter
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
 
-    public InMemoryAdapter(Namespace nsp) => Namespace = nsp;
+    // set when connection state recovery is on
+    private readonly RecoveryLog? _recovery;
+
+    public InMemoryAdapter(Namespace nsp)
+    {
+        Namespace = nsp;
+        if (nsp.Server.Options.ConnectionStateRecovery is { } recovery) _recovery = new RecoveryLog(recovery, nsp.Server.Time);
+    }
 
     public Namespace Namespace { get; }
 
@@ -20,6 +28,7 @@ public class InMemoryAdapter : IAdapter
 
     public virtual ValueTask DisposeAsync()
     {
+        _recovery?.Dispose();
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }
@@ -78,6 +87,48 @@ public class InMemoryAdapter : IAdapter
 
     public virtual Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
+        if (_recovery is not null && packet.AckId is null && !options.Volatile)
+        {
+            // stored with its offset, and delivered under the same lock, so a socket going live (ResumeSession)
+            // gets each event either from the log or live, never both, never neither
+            lock (_recovery.Gate) Deliver(_recovery.Append(packet, options), options);
+        }
+        else
+        {
+            Deliver(packet, options);
+        }
+        return Task.CompletedTask;
+    }
+
+    public virtual Task PersistSessionAsync(PersistedSession session)
+    {
+        if (_recovery is not null)
+            lock (_recovery.Gate) _recovery.Persist(session);
+        return Task.CompletedTask;
+    }
+
+    public virtual Task<RecoveredSession?> RestoreSessionAsync(string pid, string offset)
+    {
+        if (_recovery is null) return Task.FromResult<RecoveredSession?>(null);
+        lock (_recovery.Gate) return Task.FromResult(_recovery.Restore(pid, offset));
+    }
+
+    public virtual void ResumeSession(Socket socket, RecoveredSession session, Action goLive)
+    {
+        if (_recovery is null)
+        {
+            goLive();
+            return;
+        }
+        lock (_recovery.Gate)
+        {
+            foreach (var packet in _recovery.StoredSince(session.Position, session.Session.Rooms)) socket.WriteStored(packet);
+            goLive();
+        }
+    }
+
+    private void Deliver(BroadcastPacket packet, BroadcastOptions options)
+    {
         var encoded = packet.EncodeWith(Namespace.Server.Parser);
         var targets = RentTargets(options);
         try
@@ -104,7 +155,6 @@ public class InMemoryAdapter : IAdapter
         {
             ReturnTargets(targets);
         }
-        return Task.CompletedTask;
     }
 
     public virtual Task BroadcastWithAckAsync(BroadcastPacket packet, BroadcastOptions options, Action<int> clientCount, Action<JsonNode?[]> onAck)

@@ -21,4 +21,10 @@ internal sealed partial class ServerLog(ILogger logger)
 
     [LoggerMessage(106, LogLevel.Error, "A handler failed ({Context})")]
     public partial void HandlerFailed(string context, Exception exception);
+
+    [LoggerMessage(107, LogLevel.Warning, "Restoring a session of {Namespace} failed; the client gets a fresh one")]
+    public partial void SessionRestoreFailed(string @namespace, Exception exception);
+
+    [LoggerMessage(108, LogLevel.Debug, "Socket {SocketId} recovered in {Namespace} over {Sid} ({Missed} missed events replayed)")]
+    public partial void SocketRecovered(string socketId, string @namespace, string sid, int missed);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using SocketIoServer.Parser;
+using SocketIoServer.Server.Recovery;
 
 namespace SocketIoServer.Server;
 
@@ -78,26 +79,39 @@ public sealed partial class Namespace
     internal async Task AddAsync(Client client, JsonObject auth)
     {
         var handshake = Handshake.From(client.Connection.Request, auth, Server.Time.GetUtcNow());
-        var socket = new Socket(this, client, handshake);
-        Exception? refusal = null;
-        try
+        var recovered = await TryRestoreSessionAsync(auth);
+        var socket = new Socket(this, client, handshake, recovered);
+        // as Node.js: the missed events go out first (the client holds them until CONNECT arrives)
+        if (recovered is not null)
         {
-            foreach (var middleware in Middlewares()) await middleware(socket, client.Connection.ClosedToken);
+            Server.Log.SocketRecovered(socket.Id, Name, client.Connection.Id, recovered.MissedPackets.Count);
+            foreach (var packet in recovered.MissedPackets) socket.WriteStored(packet);
         }
-        catch (Exception ex)
+
+        Exception? refusal = null;
+        if (recovered is null || !Server.Options.ConnectionStateRecovery!.SkipMiddlewares)
         {
-            refusal = ex;
+            try
+            {
+                foreach (var middleware in Middlewares()) await middleware(socket, client.Connection.ClosedToken);
+            }
+            catch (Exception ex)
+            {
+                refusal = ex;
+            }
         }
 
         if (!client.Connection.IsOpen)
         {
             client.OnJoinFailed(Name);
+            if (recovered is not null) Adapter.DelAll(socket.Id); // the rooms it was given back
             return;
         }
 
         if (refusal is not null)
         {
             client.OnJoinFailed(Name);
+            if (recovered is not null) Adapter.DelAll(socket.Id);
             Server.Log.ConnectionRefused(client.Connection.Id, Name, refusal.Message);
             var data = refusal is ConnectionRefusedException { ErrorData: { } d } ? d : null;
             object payload = data is null ? new ErrorPayload(refusal.Message) : new ErrorPayloadWithData(refusal.Message, data);
@@ -107,7 +121,8 @@ public sealed partial class Namespace
 
         // As Node.js: CONNECT goes out, then the connection handlers run, and only then does the socket see the
         // client's packets (any that arrived meanwhile were held by the client, in order).
-        _sockets[socket.Id] = socket;
+        if (recovered is null) _sockets[socket.Id] = socket;
+        else Adapter.ResumeSession(socket, recovered, () => _sockets[socket.Id] = socket);
         socket.OnConnected();
         Server.Log.SocketConnected(socket.Id, Name, client.Connection.Id);
         foreach (var handler in ConnectionHandlers())
@@ -122,6 +137,24 @@ public sealed partial class Namespace
             }
         }
         client.OnJoined(socket);
+    }
+
+    /// <summary>The session a reconnecting client asks back with <c>auth.pid</c> and <c>auth.offset</c>, if it can have it.</summary>
+    private async Task<RecoveredSession?> TryRestoreSessionAsync(JsonObject auth)
+    {
+        if (Server.Options.ConnectionStateRecovery is null) return null;
+        if (auth["pid"] is not JsonValue pid || pid.GetValueKind() != System.Text.Json.JsonValueKind.String) return null;
+        if (auth["offset"] is not JsonValue offset || offset.GetValueKind() != System.Text.Json.JsonValueKind.String) return null;
+        try
+        {
+            return await Adapter.RestoreSessionAsync(pid.GetValue<string>(), offset.GetValue<string>());
+        }
+        catch (Exception ex)
+        {
+            // as Node.js: a store that fails means a fresh session, not a refused connection
+            Server.Log.SessionRestoreFailed(Name, ex);
+            return null;
+        }
     }
 
     private IEnumerable<Func<Socket, CancellationToken, ValueTask>> Middlewares() =>

@@ -164,7 +164,7 @@ public sealed partial class Socket
     {
         System.Threading.Volatile.Write(ref _state, 1);
         Join(Id);
-        Client.Write(Parser.EncodeObject(PacketType.Connect, Namespace.Name, new ConnectReply(Id)), volatileFlag: false);
+        Client.Write(Parser.EncodeObject(PacketType.Connect, Namespace.Name, new ConnectReply(Id, Pid)), volatileFlag: false);
     }
 
     internal void OnError(Exception error)
@@ -180,6 +180,7 @@ public sealed partial class Socket
         try { Disconnecting?.Invoke(this, reason); }
         catch (Exception ex) { Namespace.Server.Log.HandlerFailed(Id, ex); }
 
+        if (Pid is not null && Recovery.PersistedSession.IsRecoverable(reason)) PersistSession();
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
         Client.Remove(this);
@@ -194,5 +195,20 @@ public sealed partial class Socket
         catch (Exception ex) { Namespace.Server.Log.HandlerFailed(Id, ex); }
     }
 
-    private sealed record ConnectReply([property: System.Text.Json.Serialization.JsonPropertyName("sid")] string Sid);
+    /// <summary>Keeps what a reconnecting client needs to get this socket back (its rooms before leaving them).</summary>
+    private void PersistSession()
+    {
+        var data = _data is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(_data, StringComparer.Ordinal);
+        var session = new Recovery.PersistedSession(Id, Pid!, [.. Rooms], data);
+        var persisted = Namespace.Adapter.PersistSessionAsync(session);
+        if (!persisted.IsCompletedSuccessfully)
+            persisted.ContinueWith(static (t, s) => ((Socket)s!).Namespace.Server.Log.HandlerFailed(((Socket)s!).Id, t.Exception!),
+                this, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    // "pid" only with connection state recovery, as Node.js (undefined is left out of its JSON)
+    private sealed record ConnectReply(
+        [property: System.Text.Json.Serialization.JsonPropertyName("sid")] string Sid,
+        [property: System.Text.Json.Serialization.JsonPropertyName("pid"),
+                   System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Pid);
 }

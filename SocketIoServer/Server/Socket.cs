@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using SocketIoServer.Parser;
+using SocketIoServer.Server.Recovery;
 
 namespace SocketIoServer.Server;
 
@@ -15,16 +16,39 @@ public sealed partial class Socket
     private ConcurrentDictionary<string, object?>? _data;
     private int _state; // 0 pending, 1 connected, 2 disconnected
 
-    internal Socket(Namespace nsp, Client client, Handshake handshake)
+    internal Socket(Namespace nsp, Client client, Handshake handshake, RecoveredSession? recovered = null)
     {
         Namespace = nsp;
         Client = client;
         Handshake = handshake;
-        Id = Engine.EngineHandshake.NewSessionId();
+        if (recovered?.Session is { } session)
+        {
+            // the socket of a dropped connection, back: same id, private id, rooms and data
+            Id = session.Sid;
+            Pid = session.Pid;
+            Recovered = true;
+            Join(session.Rooms);
+            if (session.Data.Count > 0)
+                foreach (var (key, value) in session.Data) Data[key] = value;
+        }
+        else
+        {
+            Id = Engine.EngineHandshake.NewSessionId();
+            if (nsp.Server.Options.ConnectionStateRecovery is not null) Pid = Engine.EngineHandshake.NewSessionId();
+        }
     }
 
     /// <summary>The socket id, unique per namespace connection (not the Engine.IO session id).</summary>
     public string Id { get; }
+
+    /// <summary>
+    /// The private session id that lets the client recover this socket after a dropped connection (sent only to it,
+    /// in the CONNECT reply); null when connection state recovery is off.
+    /// </summary>
+    internal string? Pid { get; }
+
+    /// <summary>Whether this socket was recovered after a temporary disconnection (its missed events were sent).</summary>
+    public bool Recovered { get; }
 
     public Namespace Namespace { get; }
 
@@ -127,6 +151,23 @@ public sealed partial class Socket
     internal void RegisterAck(long id, Action<JsonNode?[]> onAck) => Acks[id] = new AckWaiter(onAck, null);
 
     internal void UnregisterAck(long id) => _acks?.TryRemove(id, out _);
+
+    /// <summary>Writes an event kept by connection state recovery (its offset is its last argument).</summary>
+    internal void WriteStored(BroadcastPacket packet) => Client.Write(packet.EncodeWith(Parser), volatileFlag: false);
+
+    /// <summary>
+    /// With connection state recovery, an emit to this socket goes through the adapter, as in Node.js, so that it is
+    /// stored with an offset and can be replayed after a reconnection.
+    /// </summary>
+    internal bool EmitRecoverable(string eventName, object?[] args, bool compress)
+    {
+        var options = new BroadcastOptions { Rooms = new HashSet<string>(1, StringComparer.Ordinal) { Id }, Compress = compress };
+        var sent = Namespace.Adapter.BroadcastAsync(new BroadcastPacket(Namespace.Name, eventName, args), options);
+        if (!sent.IsCompletedSuccessfully)
+            sent.ContinueWith(static (t, s) => ((Socket)s!).Namespace.Server.Log.HandlerFailed(((Socket)s!).Id, t.Exception!),
+                this, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        return true;
+    }
 
     internal void SendAck(long id, object?[] args)
     {

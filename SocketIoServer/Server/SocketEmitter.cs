@@ -29,6 +29,7 @@ public readonly struct SocketEmitter
     {
         _socket.Namespace.ThrowIfReserved(eventName);
         if (!_socket.IsConnected) return false;
+        if (_socket.Pid is not null && !_volatile) return _socket.EmitRecoverable(eventName, args, !_noCompression);
         _socket.NotifyOutgoing(eventName, args);
         return _socket.Client.Write(_socket.Parser.EncodeEvent(_socket.Namespace.Name, eventName, args), _volatile, !_noCompression);
     }

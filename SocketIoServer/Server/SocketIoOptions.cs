@@ -40,6 +40,9 @@ public sealed class SocketIoOptions
     /// </summary>
     public IPacketParser Parser { get; set; } = JsonPacketParser.Instance;
 
+    /// <summary>Connection state recovery (Node.js's <c>connectionStateRecovery</c>); null (the default) = off.</summary>
+    public Recovery.ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
     /// <summary>Makes the adapter of each namespace; default the in-memory adapter.</summary>
     public Func<Namespace, IAdapter>? AdapterFactory { get; set; }
 
@@ -49,6 +52,7 @@ public sealed class SocketIoOptions
         if (ConnectTimeout <= TimeSpan.Zero) throw new InvalidOperationException("SocketIoOptions.ConnectTimeout must be positive.");
         if (Parser is null) throw new InvalidOperationException("SocketIoOptions.Parser must be set.");
         if (MaxAttachments < 0) throw new InvalidOperationException("SocketIoOptions.MaxAttachments must not be negative.");
+        ConnectionStateRecovery?.Validate();
         Engine.Validate();
     }
 }
