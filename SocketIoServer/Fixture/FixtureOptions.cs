@@ -20,6 +20,9 @@ internal sealed record FixtureOptions
     /// <summary>Connection state recovery on (2 minutes, middlewares skipped on recovery), as CONTRACTS.md section 2.</summary>
     public bool Recovery { get; init; }
 
+    /// <summary>WebSocket permessage-deflate on, threshold 1024 bytes (HTTP compression of polling responses is always on).</summary>
+    public bool Compression { get; init; }
+
     /// <summary>Parses the flags after "fixture"; throws <see cref="ArgumentException"/> naming a bad one.</summary>
     public static FixtureOptions Parse(IReadOnlyList<string> args)
     {
@@ -50,7 +53,8 @@ internal sealed record FixtureOptions
                 "--stats" => options with { Stats = true },
                 "--kestrel-websockets" => options with { KestrelWebSockets = true },
                 "--recovery" => options with { Recovery = true },
-                "--parser" or "--allow-eio3" or "--compression" or "--redis" or "--redis-streams" =>
+                "--compression" => options with { Compression = true },
+                "--parser" or "--allow-eio3" or "--redis" or "--redis-streams" =>
                     throw new ArgumentException($"{flag} is not available in this build yet"),
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
             };
