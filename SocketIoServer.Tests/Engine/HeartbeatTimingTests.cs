@@ -66,4 +66,29 @@ public sealed class HeartbeatTimingTests
         clock.AdvanceTo(900 * Ms);
         Assert.That(handler.Closed, Is.EqualTo(EngineCloseReason.PingTimeout));
     }
+
+    [Test]
+    public void A_request_after_the_pong_deadline_closes_the_session_even_before_the_timer_runs()
+    {
+        var clock = new ManualTimeProvider();
+        var (connection, handler) = Open(clock);
+
+        clock.AdvanceTo(300 * Ms); // the ping goes out
+        clock.SetTimeOnly(499 * Ms);
+        Assert.That(connection.CloseIfHeartbeatLate(), Is.False, "before the deadline");
+        clock.SetTimeOnly(500 * Ms); // the timeout timer is late
+        Assert.That(connection.CloseIfHeartbeatLate(), Is.True);
+        Assert.That(handler.Closed, Is.EqualTo(EngineCloseReason.PingTimeout));
+    }
+
+    [Test]
+    public void A_request_while_no_pong_is_awaited_leaves_the_session_open()
+    {
+        var clock = new ManualTimeProvider();
+        var (connection, handler) = Open(clock);
+
+        clock.SetTimeOnly(10_000 * Ms); // long past the first ping's due time, but no ping is out yet
+        Assert.That(connection.CloseIfHeartbeatLate(), Is.False);
+        Assert.That(handler.Closed, Is.Null);
+    }
 }

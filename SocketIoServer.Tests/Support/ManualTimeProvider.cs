@@ -25,6 +25,9 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public void Advance(TimeSpan by) => AdvanceTo(Now + by);
 
+    /// <summary>Moves the clock without running the timers that became due: timer callbacks running late.</summary>
+    public void SetTimeOnly(TimeSpan time) => _now = time.Ticks;
+
     public void AdvanceTo(TimeSpan time)
     {
         _now = time.Ticks;

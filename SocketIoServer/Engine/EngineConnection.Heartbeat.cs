@@ -43,6 +43,19 @@ public sealed partial class EngineConnection
         Send(OutboundFrame.Ping);
     }
 
+    /// <summary>
+    /// A request for this session after its pong deadline, before the timer ran (a timer may fire late, a request
+    /// may come right at the deadline): the session is closed for the ping timeout now, so the request sees what it
+    /// would have seen had the timer been on time. True when the session timed out.
+    /// </summary>
+    internal bool CloseIfHeartbeatLate()
+    {
+        if (Protocol != 3 && Volatile.Read(ref _awaitingPong) == 0) return false;
+        if (_server.Time.GetTimestamp() < Volatile.Read(ref _heartbeatDue) || IsFullyClosed) return false;
+        CloseNow(EngineCloseReason.PingTimeout);
+        return true;
+    }
+
     private void OnPong()
     {
         // as Node.js: any pong clears the timeout and restarts the interval

@@ -66,7 +66,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         var sid = query["sid"].ToString();
         if (sid.Length > 0)
         {
-            if (!_clients.TryGetValue(sid, out var existing))
+            if (!_clients.TryGetValue(sid, out var existing) || existing.CloseIfHeartbeatLate())
             {
                 await WriteErrorAsync(context, new EngineError(EngineErrorCode.UnknownSid), isUpgrade);
                 return null;
@@ -81,10 +81,20 @@ public sealed partial class EngineServer : IAsyncDisposable
 
     private async Task<Task?> UpgradeAsync(HttpContext context, EngineConnection connection)
     {
-        var ws = new WebSocketTransport(await AcceptWebSocketAsync(context), this);
-        if (!connection.IsOpen || connection.WebSocket is not null || !connection.TryBeginUpgrade())
-            return ws.RefuseAsync();
-        return ws.RunUpgradeAsync(connection);
+        // the upgrade begins before the 101 goes out: a poll the client sends as soon as it sees the 101 must find
+        // it under way (and wait for it), not be served as if no upgrade were coming
+        var begun = connection.IsOpen && connection.WebSocket is null && connection.TryBeginUpgrade();
+        WebSocketTransport ws;
+        try
+        {
+            ws = new WebSocketTransport(await AcceptWebSocketAsync(context), this);
+        }
+        catch
+        {
+            if (begun) connection.AbortUpgrade();
+            throw;
+        }
+        return begun ? ws.RunUpgradeAsync(connection) : ws.RefuseAsync();
     }
 
     private async Task ServeExistingAsync(HttpContext context, EngineConnection connection)
