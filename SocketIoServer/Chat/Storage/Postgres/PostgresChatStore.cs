@@ -1,0 +1,78 @@
+using System.Data;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace SocketIoServer.Chat.Storage;
+
+/// <summary>
+/// The PostgreSQL store (Npgsql + Dapper), used when <c>DATABASE_URL</c> is set. Connections come from one pooled
+/// <see cref="NpgsqlDataSource"/>. Transactions run at READ COMMITTED; where two requests could race, the statement
+/// settles it: <c>ON CONFLICT</c> for "insert if absent" (idempotent messages, open rooms, read marks), a
+/// conditional upsert for the read cursor, and a row lock on the conversation for message inserts and membership
+/// changes (so messages of one conversation are stored one at a time, in time order, and never by a member removed
+/// meanwhile).
+/// </summary>
+internal sealed partial class PostgresChatStore : IChatStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly StoreClock _clock;
+    private readonly ObjectIdGenerator _ids;
+    private readonly ChatStoreLog _log;
+    private int _disposed;
+
+    public PostgresChatStore(NpgsqlConnectionStringBuilder connectionString, TimeProvider time, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        _dataSource = new NpgsqlDataSourceBuilder(connectionString.ConnectionString).Build();
+        _clock = new StoreClock(time);
+        _ids = new ObjectIdGenerator(time);
+        _log = new ChatStoreLog(logger);
+        _log.OpenedPostgres(DatabaseUrl.Describe(connectionString));
+    }
+
+    public ChatStoreBackend Backend => ChatStoreBackend.Postgres;
+
+    public async Task<SchemaMigrationResult> InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // taken before anything else, even CREATE TABLE IF NOT EXISTS (which itself races): a second server waits
+        // here until the first has committed, then finds nothing left to do; the lock ends with the transaction
+        await connection.ExecuteAsync(Command("SELECT pg_advisory_xact_lock(@key)", new { key = PostgresSchema.MigrationLockKey }, transaction, cancellationToken));
+        await connection.ExecuteAsync(Command(PostgresSchema.CreateVersionTable, null, transaction, cancellationToken));
+        var found = await connection.ExecuteScalarAsync<int>(Command("SELECT COALESCE(MAX(version), 0) FROM schema_version", null, transaction, cancellationToken));
+        SchemaMigration.EnsureNotNewer(found, PostgresSchema.Latest, "PostgreSQL");
+        foreach (var migration in PostgresSchema.Migrations.Where(m => m.Version > found))
+        {
+            await connection.ExecuteAsync(Command(migration.Sql, null, transaction, cancellationToken));
+            await connection.ExecuteAsync(Command("INSERT INTO schema_version (version, name, applied_at) VALUES (@Version, @Name, @now)",
+                new { migration.Version, migration.Name, now = _clock.Now() }, transaction, cancellationToken));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        var result = new SchemaMigrationResult(found, PostgresSchema.Latest);
+        if (result.Applied > 0) _log.SchemaMigrated(result.FromVersion, result.ToVersion);
+        else _log.SchemaUpToDate(result.ToVersion);
+        return result;
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<int>(Command("SELECT COUNT(*) FROM schema_version", null, null, cancellationToken));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) await _dataSource.DisposeAsync();
+    }
+
+    private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _dataSource.OpenConnectionAsync(cancellationToken);
+    }
+
+    private static CommandDefinition Command(string sql, object? parameters, IDbTransaction? transaction, CancellationToken cancellationToken) =>
+        new(sql, parameters, transaction, cancellationToken: cancellationToken);
+}

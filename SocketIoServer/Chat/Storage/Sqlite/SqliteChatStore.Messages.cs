@@ -1,0 +1,123 @@
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace SocketIoServer.Chat.Storage;
+
+internal sealed partial class SqliteChatStore
+{
+    public async Task<MessageInsertResult> InsertMessageAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        StoreArguments.NewMessage(message);
+        await using var connection = await OpenAsync(cancellationToken);
+        // one writer at a time: the duplicate check, the membership check and the insert see the same database
+        await using var transaction = connection.BeginTransaction();
+        if (await FindByClientIdAsync(connection, transaction, message, cancellationToken) is { } existing)
+        {
+            _log.DuplicateMessage(message.ClientId!, message.SenderId, existing.Id);
+            return MessageInsertResult.Duplicate(existing.ToMessage());
+        }
+        if (!await IsMemberAsync(connection, transaction, message.ConversationId, message.SenderId, cancellationToken))
+            return MessageInsertResult.NotMember;
+        var last = await connection.ExecuteScalarAsync<long?>(Command("SELECT last_message_at FROM conversations WHERE id = @ConversationId",
+            message, transaction, cancellationToken));
+        // never before the previous message, even if the clock stepped back: time order and storage order agree
+        var createdAt = Math.Max(SqliteTime.To(_clock.Now()), last ?? long.MinValue);
+        var id = _ids.Next();
+        var row = await connection.QuerySingleAsync<SqliteMessageRow>(Command($"""
+            INSERT INTO messages AS m (id, conversation_id, sender_id, body, client_id, created_at)
+            VALUES (@id, @ConversationId, @SenderId, @Body, @ClientId, @createdAt)
+            RETURNING {SqliteColumns.Message}
+            """, new { id, message.ConversationId, message.SenderId, message.Body, message.ClientId, createdAt }, transaction, cancellationToken));
+        await connection.ExecuteAsync(Command("UPDATE conversations SET last_message_at = @createdAt WHERE id = @ConversationId",
+            new { message.ConversationId, createdAt }, transaction, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return MessageInsertResult.Inserted(row.ToMessage());
+    }
+
+    public async Task<ChatMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(messageId, nameof(messageId));
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await FindMessageAsync(connection, null, messageId, cancellationToken);
+        return row?.ToMessage();
+    }
+
+    public async Task<MessagePage> ListMessagesAsync(string conversationId, string readerId, MessageQuery query, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(conversationId, nameof(conversationId));
+        StoreArguments.Id(readerId, nameof(readerId));
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = BeginRead(connection);
+        if (!await IsMemberAsync(connection, transaction, conversationId, readerId, cancellationToken)) return MessagePage.NotMember;
+
+        var sql = new StringBuilder($"SELECT {SqliteColumns.Message} FROM messages m WHERE m.conversation_id = @conversationId");
+        var parameters = new DynamicParameters(new { conversationId, limit = query.Limit });
+        if (query.AfterMessageId is { } afterId)
+        {
+            var after = await FindMessageAsync(connection, transaction, afterId, cancellationToken);
+            if (after is null || after.ConversationId != conversationId) return MessagePage.AfterMessageNotFound;
+            sql.Append(" AND (m.created_at, m.seq) > (@afterCreatedAt, @afterSeq)");
+            parameters.AddDynamicParams(new { afterCreatedAt = after.CreatedAt, afterSeq = after.Seq });
+        }
+        else if (query.AfterTime is { } afterTime)
+        {
+            sql.Append(" AND m.created_at > @afterTime");
+            parameters.Add("afterTime", SqliteTime.To(afterTime));
+        }
+        if (!query.IncludeDeleted) sql.Append(" AND m.deleted_at IS NULL");
+        sql.Append(query.Latest ? " ORDER BY m.created_at DESC, m.seq DESC LIMIT @limit" : " ORDER BY m.created_at, m.seq LIMIT @limit");
+
+        var rows = (await connection.QueryAsync<SqliteMessageRow>(Command(sql.ToString(), parameters, transaction, cancellationToken)))
+            .Select(r => r.ToMessage()).ToList();
+        if (query.Latest) rows.Reverse();
+        return new MessagePage(MessagePageStatus.Ok, rows);
+    }
+
+    public async Task<IReadOnlyList<ChatMessage>> ListMessagesSinceAsync(string userId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(userId, nameof(userId));
+        StoreArguments.MissedLimit(limit);
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SqliteMessageRow>(Command($"""
+            SELECT {SqliteColumns.Message} FROM messages m
+            JOIN conversation_members mine ON mine.conversation_id = m.conversation_id AND mine.user_id = @userId
+            WHERE m.created_at > @since AND m.deleted_at IS NULL
+            ORDER BY m.created_at, m.seq
+            LIMIT @limit
+            """, new { userId, since = SqliteTime.To(since), limit }, null, cancellationToken));
+        return rows.Select(r => r.ToMessage()).ToList();
+    }
+
+    public async Task<MessageDeletion> DeleteMessageAsync(string messageId, string userId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(messageId, nameof(messageId));
+        StoreArguments.Id(userId, nameof(userId));
+        var now = SqliteTime.To(_clock.Now());
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        var row = await FindMessageAsync(connection, transaction, messageId, cancellationToken);
+        if (row is null) return MessageDeletion.NotFound;
+        if (row.SenderId != userId) return MessageDeletion.NotSender;
+        if (row.DeletedAt is not null) return new MessageDeletion(MessageDeletionStatus.AlreadyDeleted, row.ToMessage());
+        await connection.ExecuteAsync(Command("UPDATE messages SET deleted_at = @now WHERE id = @messageId", new { messageId, now },
+            transaction, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        row.DeletedAt = now;
+        return new MessageDeletion(MessageDeletionStatus.Deleted, row.ToMessage());
+    }
+
+    private static Task<SqliteMessageRow?> FindMessageAsync(SqliteConnection connection, SqliteTransaction? transaction, string messageId,
+        CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<SqliteMessageRow>(Command(
+            $"SELECT {SqliteColumns.Message} FROM messages m WHERE m.id = @messageId", new { messageId }, transaction, cancellationToken));
+
+    private static async Task<SqliteMessageRow?> FindByClientIdAsync(SqliteConnection connection, SqliteTransaction transaction, NewMessage message,
+        CancellationToken cancellationToken) =>
+        message.ClientId is null
+            ? null
+            : await connection.QuerySingleOrDefaultAsync<SqliteMessageRow>(Command(
+                $"SELECT {SqliteColumns.Message} FROM messages m WHERE m.sender_id = @SenderId AND m.client_id = @ClientId",
+                message, transaction, cancellationToken));
+}
