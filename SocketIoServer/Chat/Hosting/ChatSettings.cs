@@ -21,7 +21,7 @@ public sealed record ChatSettings
 
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(25);
 
-    public long MaxBufferSize { get; init; } = 1_000_000;
+    public int MaxBufferSize { get; init; } = 1_000_000;
 
     /// <summary><c>SOCKET_LOGGING</c>: debug logs of every socket event.</summary>
     public bool SocketLogging { get; init; }
@@ -89,7 +89,7 @@ public sealed record ChatSettings
                 : null,
             PingTimeout = Milliseconds(config, "SOCKET_PING_TIMEOUT", defaults.PingTimeout),
             PingInterval = Milliseconds(config, "SOCKET_PING_INTERVAL", defaults.PingInterval),
-            MaxBufferSize = Int(config, "SOCKET_MAX_BUFFER_SIZE", (int)defaults.MaxBufferSize, 1, int.MaxValue),
+            MaxBufferSize = Int(config, "SOCKET_MAX_BUFFER_SIZE", defaults.MaxBufferSize, 1, int.MaxValue),
             SocketLogging = Bool(config, "SOCKET_LOGGING", false),
             JwtSecret = secret,
             JwtIssuer = Text(config, "JWT_ISSUER"),

@@ -1,0 +1,7 @@
+namespace SocketIoServer.Chat.Core;
+
+/// <summary>Thrown inside a handler to refuse the request; the vocabulary answers with <see cref="Error"/> in its own shape.</summary>
+public sealed class ChatRefusal(ChatError error) : Exception(error.Message)
+{
+    public ChatError Error { get; } = error;
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SocketIoServer.Chat.Auth;
+using SocketIoServer.Chat.Core;
+using SocketIoServer.Chat.Http;
+using SocketIoServer.Chat.Storage;
+using SocketIoServer.Chat.Vocabularies.Famly;
+using SocketIoServer.Chat.Vocabularies.WhatsApp;
+using SocketIoServer.Engine;
+using SocketIoServer.Hosting;
+using SocketIoServer.Server;
+
+namespace SocketIoServer.Chat.Hosting;
+
+/// <summary>
+/// The chat server (CONTRACTS.md section 1): Socket.IO on Kestrel with seed 003's settings, JWT authentication on
+/// every namespace, the chat core on SQLite (or PostgreSQL with <c>DATABASE_URL</c>), the vocabularies, and the HTTP
+/// API. What <c>dotnet run --project SocketIoServer</c> starts.
+/// </summary>
+public static partial class ChatApp
+{
+    /// <summary>The namespaces the chat server serves; any other is refused with "Invalid namespace".</summary>
+    public static readonly string[] Namespaces = ["/", "/messages", "/notifications"];
+
+    /// <summary>Builds the app; throws <see cref="ChatSettingsException"/> for a bad setting.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+        var settings = ChatSettings.From(builder.Configuration);
+
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.UseSocketIoWebSockets();
+            k.Listen(IPAddress.Any, settings.Port);
+        });
+        if (settings.SocketLogging) builder.Logging.AddFilter("SocketIoServer", LogLevel.Debug);
+
+        builder.Services.AddSocketIo(o =>
+        {
+            o.Engine.PingTimeout = settings.PingTimeout;
+            o.Engine.PingInterval = settings.PingInterval;
+            o.Engine.MaxHttpBufferSize = settings.MaxBufferSize;
+            o.Engine.AllowEIO3 = true;
+            o.Engine.PerMessageDeflate = new EnginePerMessageDeflateOptions { Threshold = 1024 };
+            o.Engine.Cors = new EngineCorsOptions { Origins = settings.ClientOrigins?.ToArray() ?? ["*"] };
+        });
+        builder.Services.AddChatStore(builder.Configuration);
+
+        var secret = settings.JwtSecret;
+        var generatedSecret = secret is null;
+        secret ??= Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        builder.Services.AddSingleton(sp => new Hs256Jwt(secret, settings.JwtIssuer, settings.JwtAudience, sp.GetService<TimeProvider>()));
+        builder.Services.AddSingleton<ChatAuthentication>();
+        builder.Services.AddSingleton(sp => new PresenceTracker(TimeSpan.FromSeconds(2), sp.GetService<TimeProvider>()));
+        builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton<ChatHttpApi>();
+        builder.Services.AddSingleton(sp => new FamlyVocabulary(sp.GetRequiredService<ChatService>(),
+            new SlidingWindowRateLimiter(10, TimeSpan.FromSeconds(10), sp.GetService<TimeProvider>()),
+            sp.GetRequiredService<ILogger<FamlyVocabulary>>()));
+        builder.Services.AddSingleton<MessageDeletedAnnouncer>();
+
+        var app = builder.Build();
+        var chat = app.Services.GetRequiredService<ChatService>();
+        chat.AddVocabulary(app.Services.GetRequiredService<FamlyVocabulary>());
+        chat.AddVocabulary(app.Services.GetRequiredService<MessageDeletedAnnouncer>());
+
+        var auth = app.Services.GetRequiredService<ChatAuthentication>();
+        app.MapSocketIo(io =>
+        {
+            foreach (var name in Namespaces)
+                io.Of(name).Use(auth.Authenticate).Use(chat.PrepareAsync).OnConnection(chat.OnConnected);
+        });
+        app.Services.GetRequiredService<ChatHttpApi>().Map(app);
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status200OK },
+        });
+
+        var jwt = app.Services.GetRequiredService<Hs256Jwt>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SocketIoServer.Chat");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            LogListening(logger, string.Join(", ", addresses), app.Services.GetRequiredService<IChatStore>().Backend.ToString());
+            if (generatedSecret)
+            {
+                // no JWT_SECRET: this run's random secret, and one token signed with it to try the server
+                var token = jwt.Issue(new JsonObject
+                {
+                    ["sub"] = "demo",
+                    ["username"] = "Demo User",
+                    ["exp"] = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds(),
+                });
+                LogDemoToken(logger, token);
+            }
+        });
+        return app;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Chat server listening on {Addresses} (store: {Store}); Socket.IO at /socket.io/")]
+    private static partial void LogListening(ILogger logger, string addresses, string store);
+
+    [LoggerMessage(LogLevel.Warning, "JWT_SECRET is not set: tokens are signed with a random secret for this run only. Demo token (user \"demo\", valid 24 h): {Token}")]
+    private static partial void LogDemoToken(ILogger logger, string token);
+}
