@@ -20,9 +20,27 @@ public static class InteropServerProgram
             Console.Error.WriteLine($"error: --port: '{args[2]}' is not a number");
             return 2;
         }
-        await using var app = await InteropApp.StartAsync(port);
-        Console.WriteLine($"interop server listening on {app.Url}");
-        await app.WaitForShutdownAsync(); // SIGTERM / SIGINT / Ctrl+C, through the host's console lifetime
+        // the main server on the port, and beside it variants the JavaScript suite finds at port + offset
+        (int Offset, Action<SocketIoServer.Server.SocketIoOptions>? Configure)[] servers =
+        [
+            (0, null),
+            (2, o => o.Engine.AllowEIO3 = true), // socket.io-client 2.x (Engine.IO v3)
+        ];
+        var apps = new List<InteropApp>();
+        try
+        {
+            foreach (var (offset, configure) in servers)
+            {
+                var app = await InteropApp.StartAsync(port + offset, configure);
+                apps.Add(app);
+                Console.WriteLine($"interop server listening on {app.Url}");
+            }
+            await apps[0].WaitForShutdownAsync(); // SIGTERM / SIGINT / Ctrl+C, through the host's console lifetime
+        }
+        finally
+        {
+            foreach (var app in apps) await app.DisposeAsync();
+        }
         return 0;
     }
 }

@@ -45,6 +45,7 @@ public static class FixtureApp
         e.PingTimeout = TimeSpan.FromMilliseconds(options.PingTimeoutMs);
         e.MaxHttpBufferSize = 1_000_000;
         e.Cors = new EngineCorsOptions { Origins = ["*"] };
+        e.AllowEIO3 = options.AllowEio3;
     }
 
     /// <summary>The fixture's events, as CONTRACTS.md section 2 lists them.</summary>

@@ -99,6 +99,11 @@ public sealed partial class Namespace
         {
             client.OnJoinFailed(Name);
             Server.Log.ConnectionRefused(client.Connection.Id, Name, refusal.Message);
+            if (client.Connection.Protocol == 3)
+            {
+                client.Write(LegacyClientProtocol.ConnectError(Name, refusal), false);
+                return;
+            }
             var data = refusal is ConnectionRefusedException { ErrorData: { } d } ? d : null;
             object payload = data is null ? new ErrorPayload(refusal.Message) : new ErrorPayloadWithData(refusal.Message, data);
             client.Write(PacketEncoder.EncodeObject("4"u8, PacketType.ConnectError, Name, payload), false);

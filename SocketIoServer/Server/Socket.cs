@@ -20,7 +20,7 @@ public sealed partial class Socket
         Namespace = nsp;
         Client = client;
         Handshake = handshake;
-        Id = Engine.EngineHandshake.NewSessionId();
+        Id = client.Connection.Protocol == 3 ? LegacyClientProtocol.SocketId(nsp.Name, client.Connection.Id) : Engine.EngineHandshake.NewSessionId();
     }
 
     /// <summary>The socket id, unique per namespace connection (not the Engine.IO session id).</summary>
