@@ -14,8 +14,6 @@ namespace SocketIoServer.Server;
 /// </summary>
 internal static class LegacyClientProtocol
 {
-    private static readonly Uri Base = new("https://socket.io");
-
     /// <summary>The engine id for "/", <c>nsp#engineId</c> for other namespaces.</summary>
     public static string SocketId(string nsp, string engineId) => nsp == "/" ? engineId : nsp + "#" + engineId;
 
@@ -47,14 +45,13 @@ internal static class LegacyClientProtocol
                 : packet;
         }
 
-        if (!Uri.TryCreate(Base, nsp, out var url)) return null;
-        var path = url.AbsolutePath;
-        JsonNode? data = packet.Data;
+        if (!NamespaceUrl.TryParse(nsp, out var path, out var query)) return null;
+        var data = packet.Data;
         if (packet.Type == PacketType.Connect)
         {
             // URLSearchParams, then Object.fromEntries: '+' is a space, the last of repeated names wins
             var auth = new JsonObject();
-            foreach (var (name, values) in QueryHelpers.ParseQuery(url.Query))
+            foreach (var (name, values) in QueryHelpers.ParseQuery(query))
                 auth[name] = values.Count > 0 ? values[values.Count - 1] : "";
             data = auth;
         }
@@ -87,7 +84,7 @@ internal static class LegacyClientProtocol
         {
             JsonValueKind.False => true,
             JsonValueKind.String => v.GetValue<string>().Length == 0,
-            JsonValueKind.Number => v.GetValue<double>() == 0,
+            JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) == 0,
             _ => false,
         },
         JsonElement e => e.ValueKind switch
