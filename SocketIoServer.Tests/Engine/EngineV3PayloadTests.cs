@@ -196,7 +196,34 @@ public sealed class EngineV3PayloadTests
         Assert.That(packets[1], Is.EqualTo("4:b"));
     }
 
+    [TestCase(" 2:4a", TestName = "Length with white space")]
+    [TestCase("+2:4a", TestName = "Length with a plus sign")]
+    [TestCase("2.0:4a", TestName = "Length with a zero fraction")]
+    [TestCase("2e0:4a", TestName = "Length with an exponent")]
+    [TestCase("0x2:4a", TestName = "Length in hexadecimal")]
+    [TestCase("0b10:4a", TestName = "Length in binary")]
+    [TestCase("02:4a", TestName = "Length with a leading zero")]
+    public void Lengths_are_read_as_JavaScript_Number_reads_them(string payload)
+    {
+        var (ok, packets) = ReadText(payload);
+        Assert.That(ok, Is.True);
+        Assert.That(packets, Is.EqualTo(new[] { "4:a" }));
+    }
+
+    [Test]
+    public void A_length_of_white_space_is_zero_as_Number_makes_it()
+    {
+        var (ok, packets) = ReadText(" :2:4a");
+        Assert.That(ok, Is.True);
+        Assert.That(packets, Is.EqualTo(new[] { "4:a" }));
+    }
+
     [TestCase("", TestName = "Empty body")]
+    [TestCase("2.5:4ab", TestName = "A length with a fraction")]
+    [TestCase("Infinity:4a", TestName = "An infinite length")]
+    [TestCase("0x:4a", TestName = "A hexadecimal prefix without digits")]
+    [TestCase("0b2:4a", TestName = "A digit outside the radix")]
+    [TestCase("1e:4a", TestName = "An exponent without digits")]
     [TestCase(":4a", TestName = "Empty length")]
     [TestCase("2", TestName = "A length without colon")]
     [TestCase("2:4a3", TestName = "Characters left after the last packet")]

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 
 namespace SocketIoServer.Engine;
@@ -118,17 +119,58 @@ internal static class EngineV3PayloadReader
 
     private static bool TryParseLength(ReadOnlySpan<byte> digits, out int value)
     {
-        // Node.js reads the length with Number(): only plain decimal digits are taken here (not " 5", "0x5", "5e0")
         value = 0;
         foreach (var c in digits)
         {
-            if (c < '0' || c > '9') return false;
+            if (c < '0' || c > '9') return TryParseJsNumber(digits, out value);
             var next = (long)value * 10 + (c - '0');
             if (next > int.MaxValue) return false; // longer than any body
             value = (int)next;
         }
         return true;
     }
+
+    /// <summary>
+    /// The rest of what Node.js's <c>Number(length)</c> takes (" 5", "+5", "5.0", "5e0", "0x5"; "" and spaces are 0),
+    /// as long as the result can be the length of the packet: a whole number, not negative.
+    /// </summary>
+    private static bool TryParseJsNumber(ReadOnlySpan<byte> utf8, out int value)
+    {
+        value = 0;
+        var text = Encoding.UTF8.GetString(utf8).Trim(JsWhiteSpace);
+        double number;
+        if (text.Length == 0)
+        {
+            number = 0;
+        }
+        else if (text.Length > 2 && text[0] == '0' && (text[1] | 0x20) is 'x' or 'o' or 'b')
+        {
+            var radix = (text[1] | 0x20) switch { 'x' => 16, 'o' => 8, _ => 2 };
+            number = 0;
+            foreach (var c in text.AsSpan(2))
+            {
+                var digit = char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiLetter(c) ? (c | 0x20) - 'a' + 10 : 99;
+                if (digit >= radix) return false;
+                number = number * radix + digit;
+            }
+        }
+        else if (text.AsSpan().IndexOfAnyExcept("0123456789.eE+-") >= 0 ||
+                 !double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                     CultureInfo.InvariantCulture, out number))
+        {
+            return false;
+        }
+        if (number < 0 || number > int.MaxValue || number != Math.Floor(number)) return false;
+        value = (int)number;
+        return true;
+    }
+
+    // JavaScript's StrWhiteSpaceChar: white space and line terminators
+    private static readonly char[] JsWhiteSpace =
+    [
+        ' ', '\t', '\n', '\v', '\f', '\r', '\u00a0', '\u1680', '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005',
+        '\u2006', '\u2007', '\u2008', '\u2009', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff',
+    ];
 
     /// <summary>Bytes holding exactly <paramref name="units"/> UTF-16 code units; -1 when there are fewer, or when
     /// the count ends inside a surrogate pair (Node.js would then read half a character as the next length).</summary>
