@@ -259,6 +259,22 @@ public sealed class EngineV3ProtocolTests(bool kestrelWebSockets)
     }
 
     [Test]
+    public async Task After_an_upgrade_a_silent_session_is_still_closed_after_pingInterval_plus_pingTimeout()
+    {
+        // deliberately unlike Node.js, whose upgrade clears the v3 deadline for good (docs/architecture.md)
+        var (sid, _, _) = await _polling.OpenAsync();
+        await using var ws = await RawWebSocket.ConnectAsync(Ws("&sid=" + sid));
+        await ws.SendTextAsync("2probe");
+        Assert.That(await ws.ReceiveAsync(), Is.EqualTo("3probe"));
+        await ws.SendTextAsync("5");
+        await ws.SendTextAsync("2");
+        Assert.That(await ws.ReceiveAsync(), Is.EqualTo("3"), "a ping over the new transport is answered");
+        var started = DateTime.UtcNow;
+        Assert.That(await ws.WaitForCloseAsync(3000), Is.True);
+        Assert.That(DateTime.UtcNow - started, Is.GreaterThan(TimeSpan.FromMilliseconds(400)));
+    }
+
+    [Test]
     public async Task Messages_queued_during_the_upgrade_arrive_over_the_WebSocket_in_order()
     {
         var (sid, _, _) = await _polling.OpenAsync();
