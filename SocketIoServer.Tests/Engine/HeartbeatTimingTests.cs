@@ -21,7 +21,7 @@ public sealed class HeartbeatTimingTests
         public void OnClose(EngineConnection connection, EngineCloseReason reason, string? description) => Closed = reason;
     }
 
-    private static (EngineConnection Connection, Recorder Handler) Open(ManualTimeProvider clock)
+    private static (EngineConnection Connection, Recorder Handler) Open(ManualTimeProvider clock, int protocol = 4)
     {
         var handler = new Recorder();
         var options = new EngineOptions { PingInterval = 300 * Ms, PingTimeout = 200 * Ms };
@@ -31,7 +31,7 @@ public sealed class HeartbeatTimingTests
             Headers = new Dictionary<string, string>(), Query = new Dictionary<string, string>(),
             RemoteAddress = "127.0.0.1", Url = "/engine.io/", Secure = false, Time = DateTimeOffset.UnixEpoch,
         };
-        var connection = new EngineConnection("sid", 4, server, request);
+        var connection = new EngineConnection("sid", protocol, server, request);
         connection.Start();
         return (connection, handler);
     }
@@ -48,6 +48,44 @@ public sealed class HeartbeatTimingTests
         Assert.That(handler.Closed, Is.Null);
         clock.AdvanceTo(500 * Ms);
         Assert.That(handler.Closed, Is.EqualTo(EngineCloseReason.PingTimeout));
+    }
+
+    [Test]
+    public void In_v3_the_server_never_pings_and_a_silent_session_closes_after_pingInterval_plus_pingTimeout()
+    {
+        var clock = new ManualTimeProvider();
+        var (connection, handler) = Open(clock, protocol: 3);
+
+        clock.AdvanceTo(499 * Ms);
+        Assert.That(connection.QueuedFrames, Is.EqualTo(1), "the open packet only: no ping");
+        Assert.That(handler.Closed, Is.Null);
+        clock.AdvanceTo(500 * Ms);
+        Assert.That(handler.Closed, Is.EqualTo(EngineCloseReason.PingTimeout));
+    }
+
+    [Test]
+    public void In_v3_a_client_ping_is_answered_and_moves_the_deadline()
+    {
+        var clock = new ManualTimeProvider();
+        var (connection, handler) = Open(clock, protocol: 3);
+
+        clock.AdvanceTo(400 * Ms);
+        connection.OnPacket(new InboundPacket(EnginePacketType.Ping, default, false));
+        Assert.That(connection.QueuedFrames, Is.EqualTo(2), "open packet and pong");
+        clock.AdvanceTo(899 * Ms);
+        Assert.That(handler.Closed, Is.Null);
+        clock.AdvanceTo(900 * Ms);
+        Assert.That(handler.Closed, Is.EqualTo(EngineCloseReason.PingTimeout));
+    }
+
+    [TestCase(3, EnginePacketType.Pong)]
+    [TestCase(4, EnginePacketType.Ping)]
+    public void A_heartbeat_in_the_wrong_direction_is_a_transport_error(int protocol, EnginePacketType type)
+    {
+        var clock = new ManualTimeProvider();
+        var (connection, handler) = Open(clock, protocol);
+        Assert.That(connection.OnPacket(new InboundPacket(type, default, false)), Is.False);
+        Assert.That(handler.Closed, Is.EqualTo(EngineCloseReason.TransportError));
     }
 
     [Test]

@@ -5,21 +5,30 @@ using System.Text.RegularExpressions;
 
 namespace SocketIoServer.Tests.Golden;
 
-/// <summary>One recorded case of protocol-fixtures/server-responses.json: a name, a description and its steps.</summary>
+/// <summary>
+/// One recorded case of protocol-fixtures/server-responses.json (or server-responses-eio3.json, the Engine.IO v3
+/// cases): a name, a description and its steps.
+/// </summary>
 public sealed record GoldenCase(string Name, string Description, JsonArray Steps)
 {
     public const string FixtureFile = "server-responses.json";
 
-    private static readonly Lazy<IReadOnlyList<GoldenCase>> All = new(LoadAll);
+    public const string Eio3FixtureFile = "server-responses-eio3.json";
+
+    private static readonly Lazy<IReadOnlyList<GoldenCase>> All = new(() => LoadAll(FixtureFile));
+
+    private static readonly Lazy<IReadOnlyList<GoldenCase>> AllEio3 = new(() => LoadAll(Eio3FixtureFile));
 
     public static IReadOnlyList<GoldenCase> Cases => All.Value;
 
-    public static GoldenCase Get(string name) => Cases.Single(c => c.Name == name);
+    public static IReadOnlyList<GoldenCase> Eio3Cases => AllEio3.Value;
 
-    private static IReadOnlyList<GoldenCase> LoadAll()
+    public static GoldenCase Get(string name) => Cases.Concat(Eio3Cases).Single(c => c.Name == name);
+
+    private static IReadOnlyList<GoldenCase> LoadAll(string file)
     {
         // the test project copies protocol-fixtures/**/*.json next to the test assembly
-        var path = Path.Combine(AppContext.BaseDirectory, "protocol-fixtures", FixtureFile);
+        var path = Path.Combine(AppContext.BaseDirectory, "protocol-fixtures", file);
         var root = JsonNode.Parse(File.ReadAllText(path))!.AsArray();
         return root.Select(c => new GoldenCase(
             (string)c!["name"]!,

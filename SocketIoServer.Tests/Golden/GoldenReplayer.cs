@@ -43,6 +43,7 @@ public sealed class GoldenReplayer
         "polling heartbeat and ping timeout",
         "polling connect timeout",
         "websocket heartbeat and ping timeout",
+        "v3 polling ping timeout", // its GET waits for the timeout (a v3 server never pings)
     };
 
     /// <summary>
@@ -55,6 +56,7 @@ public sealed class GoldenReplayer
             ["polling overlapping GET"] = [(2, 1)],
             ["upgrade from polling to websocket"] = [(4, 1)],
             ["upgrade with socket.io packets buffered during the upgrade"] = [(6, 3)],
+            ["v3 upgrade from polling to websocket"] = [(5, 2)],
         };
 
     /// <summary>The socket.io-client case does not record the open packet; it is this one (as in every WebSocket case).</summary>

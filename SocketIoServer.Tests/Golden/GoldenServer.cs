@@ -33,7 +33,8 @@ public sealed class GoldenServer : IAsyncDisposable
     /// <summary>Loopback port (the server listens on 127.0.0.1 only, like the recording server).</summary>
     public int Port { get; }
 
-    public static async Task<GoldenServer> StartAsync()
+    /// <param name="eio3">The server of the Engine.IO v3 cases (live-eio3.mjs): allowEIO3, pingInterval 1000, pingTimeout 500.</param>
+    public static async Task<GoldenServer> StartAsync(bool eio3 = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k =>
@@ -52,6 +53,13 @@ public sealed class GoldenServer : IAsyncDisposable
             o.Engine.PingTimeout = TimeSpan.FromMilliseconds(200);
             o.Engine.MaxHttpBufferSize = 1_000_000;
             o.Engine.Cors = new EngineCorsOptions { Origins = ["*"] };
+            if (eio3)
+            {
+                // { ...SERVER_OPTIONS, allowEIO3: true, pingInterval: 1000, pingTimeout: 500 }
+                o.Engine.AllowEIO3 = true;
+                o.Engine.PingInterval = TimeSpan.FromMilliseconds(1000);
+                o.Engine.PingTimeout = TimeSpan.FromMilliseconds(500);
+            }
         });
         var app = builder.Build();
         var io = app.Services.GetRequiredService<IoServer>();

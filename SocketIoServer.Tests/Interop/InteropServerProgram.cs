@@ -1,9 +1,11 @@
+using SocketIoServer.Server;
+
 namespace SocketIoServer.Tests.Interop;
 
 /// <summary>
 /// Lets the test command run the interop server as a process for the JavaScript suite:
-/// <c>dotnet SocketIoServer.Tests.dll interop-server --port N</c>. Test runners load this assembly as a library
-/// and never call it.
+/// <c>dotnet SocketIoServer.Tests.dll interop-server --port N</c> (and its variants on the ports after N: N+2 with
+/// AllowEIO3 for socket.io-client 2.x). Test runners load this assembly as a library and never call it.
 /// </summary>
 public static class InteropServerProgram
 {
@@ -20,14 +22,26 @@ public static class InteropServerProgram
             Console.Error.WriteLine($"error: --port: '{args[2]}' is not a number");
             return 2;
         }
-        // the default server, and next to it the variants some suites need (js/README.md): one per port after it
-        await using var app = await InteropApp.StartAsync(port);
-        await using var recovery = await InteropApp.StartAsync(port + 3, o => o.ConnectionStateRecovery = new()
+        // the same app with other server options, each one port further (js/lib/v2.mjs knows its one); started
+        // before the base port, which the test command waits for, so that every variant listens once it answers
+        (int Port, Action<SocketIoOptions> Configure)[] variants =
+        [
+            (port + 2, o => o.Engine.AllowEIO3 = true),
+            // maxDisconnectionDuration short, so that the expiry test need not wait long
+            (port + 3, o => o.ConnectionStateRecovery = new() { MaxDisconnectionDuration = TimeSpan.FromSeconds(2) }),
+        ];
+        var apps = new List<InteropApp>();
+        try
         {
-            MaxDisconnectionDuration = TimeSpan.FromSeconds(2), // short, so that the expiry test need not wait long
-        });
-        Console.WriteLine($"interop server listening on {app.Url} (connection state recovery: {recovery.Url})");
-        await app.WaitForShutdownAsync(); // SIGTERM / SIGINT / Ctrl+C, through the host's console lifetime
+            foreach (var (variantPort, configure) in variants) apps.Add(await InteropApp.StartAsync(variantPort, configure));
+            apps.Add(await InteropApp.StartAsync(port));
+            foreach (var app in apps) Console.WriteLine($"interop server listening on {app.Url}");
+            await apps[^1].WaitForShutdownAsync(); // SIGTERM / SIGINT / Ctrl+C, through the host's console lifetime
+        }
+        finally
+        {
+            foreach (var app in apps) await app.DisposeAsync();
+        }
         return 0;
     }
 }

@@ -22,6 +22,7 @@ public sealed class FixtureServer : IAsyncDisposable
 
     public string WsUrl => "ws" + Url[4..];
 
+    /// <param name="flags">More fixture flags (e.g. <c>--parser msgpack</c>).</param>
     public static async Task<FixtureServer> StartAsync(int pingIntervalMs = 300, int pingTimeoutMs = 200, params string[] flags)
     {
         var app = FixtureApp.Build(["--port", "0", "--ping-interval", pingIntervalMs.ToString(), "--ping-timeout", pingTimeoutMs.ToString(), .. flags]);

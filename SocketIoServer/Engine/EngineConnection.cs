@@ -32,6 +32,12 @@ public sealed partial class EngineConnection
 
     public EngineRequestInfo Request { get; }
 
+    /// <summary>
+    /// v3 only: whether the client takes binary payloads (its handshake had no <c>b64</c> parameter); otherwise
+    /// binary packets travel as base64 text.
+    /// </summary>
+    internal bool SupportsBinary { get; init; } = true;
+
     /// <summary>Name of the transport in use: <c>polling</c> or <c>websocket</c>.</summary>
     public string TransportName => WebSocket is not null ? TransportNames.WebSocket : TransportNames.Polling;
 
@@ -138,13 +144,21 @@ public sealed partial class EngineConnection
         _upgradeSettled?.TrySetResult();
     }
 
-    internal void Start()
+    /// <summary>
+    /// Queues the open packet and starts the heartbeat; the handler hears of the session (Node.js's "connection"
+    /// event) once the transport has taken the open packet: at once over WebSocket, or, for a polling handshake,
+    /// when its GET has its response (<paramref name="notifyHandler"/> false, <see cref="NotifyOpen"/> later). What the
+    /// handler sends right away then goes out with the next poll, as in Node.js.
+    /// </summary>
+    internal void Start(bool notifyHandler = true)
     {
         Send(EngineHandshake.BuildOpenPacket(this, _server.Options));
         if (_server.Options.InitialPacket is { } initial) Send(initial);
         StartHeartbeat();
-        _server.Handler.OnOpen(this);
+        if (notifyHandler) NotifyOpen();
     }
+
+    internal void NotifyOpen() => _server.Handler.OnOpen(this);
 
     /// <summary>
     /// Closes the session from the server side after the frames already queued have been delivered

@@ -87,7 +87,7 @@ public sealed partial class EngineServer : IAsyncDisposable
         WebSocketTransport ws;
         try
         {
-            ws = new WebSocketTransport(await AcceptWebSocketAsync(context), this);
+            ws = new WebSocketTransport(await AcceptWebSocketAsync(context), this, SupportsBinary(context));
         }
         catch
         {
@@ -127,22 +127,29 @@ public sealed partial class EngineServer : IAsyncDisposable
         var id = EngineHandshake.NewSessionId();
         if (Options.Cookie is { } cookie) context.Response.Headers.Append("Set-Cookie", cookie.Serialize(id));
         var request = EngineRequestInfo.From(context, Time);
-        var connection = new EngineConnection(id, protocol, this, request);
+        var connection = new EngineConnection(id, protocol, this, request) { SupportsBinary = SupportsBinary(context) };
         _clients[id] = connection;
         Log.SessionOpened(id, transport, protocol);
 
         if (transport == TransportNames.WebSocket)
         {
             var socket = await AcceptWebSocketAsync(context);
-            return new WebSocketTransport(socket, this).RunDirectAsync(connection);
+            return new WebSocketTransport(socket, this, connection.SupportsBinary).RunDirectAsync(connection);
         }
 
         var polling = new PollingTransport(connection, this);
         connection.AttachPolling(polling);
-        connection.Start();
-        await polling.HandleGetAsync(context);
+        connection.Start(notifyHandler: false);
+        await polling.HandleGetAsync(context, handshake: true);
         return null;
     }
+
+    /// <summary>
+    /// Whether a v3 client takes binary frames: Node.js reads any non-empty <c>b64</c> query parameter as "send
+    /// binary as base64 text" (the last one counts; each transport reads its own request). v4 ignores it.
+    /// </summary>
+    private static bool SupportsBinary(HttpContext context) =>
+        context.Request.Query["b64"] is var b64 && (b64.Count == 0 || string.IsNullOrEmpty(b64[b64.Count - 1]));
 
     private Task<System.Net.WebSockets.WebSocket> AcceptWebSocketAsync(HttpContext context) =>
         Options.PerMessageDeflate is { } deflate

@@ -6,7 +6,10 @@ namespace SocketIoServer.Engine;
 /// </summary>
 public interface IEngineHandler
 {
-    /// <summary>A session completed its handshake; the open packet is already queued.</summary>
+    /// <summary>
+    /// A session completed its handshake; its transport has taken the open packet (over polling, the handshake
+    /// response holds it), so what is sent from here goes out after it: with the next poll, as in Node.js.
+    /// </summary>
     void OnOpen(EngineConnection connection);
 
     /// <summary>A text message packet (the UTF-8 text after the <c>4</c> type digit).</summary>

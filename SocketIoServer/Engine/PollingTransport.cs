@@ -11,6 +11,7 @@ internal sealed class PollingTransport
 {
     private readonly EngineConnection _connection;
     private readonly EngineServer _server;
+    private readonly PollingPayloadFormat _format;
     private readonly Lock _gate = new();
     private CancellationTokenSource? _wake;
     private int _getActive;
@@ -34,6 +35,7 @@ internal sealed class PollingTransport
     {
         _connection = connection;
         _server = server;
+        _format = PollingPayloadFormat.For(connection);
     }
 
     public bool HasPendingPoll => Volatile.Read(ref _getActive) == 1;
@@ -81,7 +83,8 @@ internal sealed class PollingTransport
         }
     }
 
-    public async Task HandleGetAsync(HttpContext context)
+    /// <summary>Answers a GET; for the <paramref name="handshake"/> GET, the handler hears of the session once it has its packets.</summary>
+    public async Task HandleGetAsync(HttpContext context, bool handshake = false)
     {
         if (Interlocked.CompareExchange(ref _getActive, 1, 0) != 0)
         {
@@ -127,6 +130,8 @@ internal sealed class PollingTransport
                         // the session is gone before the client can read its close packet and ask again (Node.js
                         // closes it in the write's callback, before any other request is handled)
                         if (finishClose) _connection.CloseNow(EngineCloseReason.ForcedClose);
+                        // before the client can read its sid and send anything, after the open packet was taken
+                        if (handshake && !_connection.IsFullyClosed) _connection.NotifyOpen();
                         await WritePayloadAsync(context, frames);
                         return;
                     }
@@ -244,15 +249,15 @@ internal sealed class PollingTransport
     private async Task WritePayloadAsync(HttpContext context, List<OutboundFrame> frames)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frames);
-        var length = EnginePacketCodec.PayloadLength(span);
+        var length = _format.MaxLength(span);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            var written = EnginePacketCodec.WritePayload(span, buffer);
+            var written = _format.Write(span, buffer, out var contentType);
             var body = buffer.AsMemory(0, written);
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "text/plain; charset=UTF-8";
+            response.ContentType = contentType;
             response.Headers.CacheControl = "no-store";
             // as Node.js: when any packet may be compressed, the payload reaches the threshold and the client accepts it
             if (_server.Options.HttpCompression is { } compression && written >= compression.Threshold &&
@@ -329,9 +334,7 @@ internal sealed class PollingTransport
             Volatile.Write(ref _dispatching, 1);
             try
             {
-                var ok = EnginePacketCodec.DecodePayload(body.Value.Span, _connection,
-                    static (c, p) => c.OnPacket(p));
-                if (!ok) _connection.OnParseError();
+                if (!_format.Decode(body.Value.Span, isBinary, _connection)) _connection.OnParseError();
             }
             finally
             {

@@ -53,6 +53,8 @@ internal sealed partial class WebSocketTransport
         while (!connection.IsFullyClosed && connection.TryTakeFrame(out var frame))
         {
             if (_broken) continue;
+            // v3 binary messages carry their packet type byte (or travel as base64 text)
+            if (_v3 && frame.IsBinary) frame = EngineV3PayloadWriter.ToWebSocketFrame(frame, _supportsBinary);
             ValueTask send;
             try
             {

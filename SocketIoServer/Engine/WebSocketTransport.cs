@@ -14,21 +14,25 @@ internal sealed partial class WebSocketTransport
 
     private readonly WebSocket _socket;
     private readonly EngineServer _server;
+    private readonly bool _supportsBinary; // v3: binary frames as such, or as base64 text ("b64" on the request)
+    private bool _v3;
     private EngineConnection? _connection;
     // Empty while idle: a zero-byte read waits for the next message, and a pooled buffer is taken only to read it,
     // so tens of thousands of idle connections hold no receive buffers.
     private byte[] _receiveBuffer = Array.Empty<byte>();
 
-    public WebSocketTransport(WebSocket socket, EngineServer server)
+    public WebSocketTransport(WebSocket socket, EngineServer server, bool supportsBinary = true)
     {
         _socket = socket;
         _server = server;
+        _supportsBinary = supportsBinary;
     }
 
     /// <summary>A new session opened directly over WebSocket.</summary>
     public Task RunDirectAsync(EngineConnection connection)
     {
         _connection = connection;
+        _v3 = connection.Protocol == 3;
         connection.AttachWebSocket(this);
         EnableSending();
         connection.Start();
@@ -39,6 +43,7 @@ internal sealed partial class WebSocketTransport
     public async Task RunUpgradeAsync(EngineConnection connection)
     {
         _connection = connection;
+        _v3 = connection.Protocol == 3;
         try
         {
             if (!await ProbeAsync(connection))
@@ -122,7 +127,13 @@ internal sealed partial class WebSocketTransport
                 if (!connection.IsOpen && !connection.IsClosingForFlush) continue;
 
                 var data = _receiveBuffer.AsSpan(0, length);
-                if (type == WebSocketMessageType.Binary)
+                if (_v3)
+                {
+                    if (!EngineV3PayloadReader.DecodeWebSocketMessage(data, type == WebSocketMessageType.Binary, connection,
+                            static (c, p) => c.OnPacket(p)))
+                        connection.OnParseError();
+                }
+                else if (type == WebSocketMessageType.Binary)
                 {
                     connection.OnPacket(new InboundPacket(EnginePacketType.Message, data, true));
                 }

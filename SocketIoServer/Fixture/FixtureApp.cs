@@ -48,6 +48,7 @@ public static class FixtureApp
         e.MaxHttpBufferSize = 1_000_000;
         e.Cors = new EngineCorsOptions { Origins = ["*"] };
         if (options.Compression) e.PerMessageDeflate = new EnginePerMessageDeflateOptions { Threshold = 1024 };
+        e.AllowEIO3 = options.AllowEio3;
     }
 
     /// <summary>The fixture's events, as CONTRACTS.md section 2 lists them.</summary>

@@ -11,6 +11,9 @@ internal sealed record FixtureOptions
 
     public int PingTimeoutMs { get; init; } = 200;
 
+    /// <summary>Accept Engine.IO v3 clients (socket.io-client 2.x) on both paths (<c>allowEIO3</c>).</summary>
+    public bool AllowEio3 { get; init; }
+
     /// <summary>Serve <c>GET /__stats</c> (GC and memory counters) for benchmarks.</summary>
     public bool Stats { get; init; }
 
@@ -54,7 +57,8 @@ internal sealed record FixtureOptions
                 "--kestrel-websockets" => options with { KestrelWebSockets = true },
                 "--recovery" => options with { Recovery = true },
                 "--compression" => options with { Compression = true },
-                "--parser" or "--allow-eio3" or "--redis" or "--redis-streams" =>
+                "--allow-eio3" => options with { AllowEio3 = true },
+                "--parser" or "--redis" or "--redis-streams" =>
                     throw new ArgumentException($"{flag} is not available in this build yet"),
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
             };

@@ -8,7 +8,7 @@ namespace SocketIoServer.Server;
 /// The Socket.IO side of one Engine.IO connection: decodes its packets, keeps its sockets (one per namespace) and
 /// writes encoded packets to it. Engine calls for one connection never overlap, so decoding needs no lock.
 /// </summary>
-public sealed class Client
+public sealed partial class Client
 {
     private readonly IoServer _server;
     private readonly IPacketDecoder _decoder;
@@ -105,6 +105,7 @@ public sealed class Client
 
     private void Dispatch(SocketIoPacket packet)
     {
+        if (Connection.Protocol == 3 && !TryReadLegacyNamespace(ref packet)) return;
         Socket? socket;
         lock (Gate)
         {

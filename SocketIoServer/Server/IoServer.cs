@@ -133,7 +133,12 @@ public sealed partial class IoServer : IEngineHandler, IAsyncDisposable
     }
 
     // IEngineHandler: the engine's calls, one connection at a time
-    void IEngineHandler.OnOpen(EngineConnection connection) => connection.UserState = new Client(this, connection);
+    void IEngineHandler.OnOpen(EngineConnection connection)
+    {
+        var client = new Client(this, connection);
+        connection.UserState = client;
+        if (connection.Protocol == 3) client.ConnectLegacyClientToMain();
+    }
 
     void IEngineHandler.OnMessage(EngineConnection connection, ReadOnlySpan<byte> utf8Text) =>
         ((Client)connection.UserState!).OnText(utf8Text);

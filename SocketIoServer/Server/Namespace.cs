@@ -113,6 +113,11 @@ public sealed partial class Namespace
             client.OnJoinFailed(Name);
             if (recovered is not null) Adapter.DelAll(socket.Id);
             Server.Log.ConnectionRefused(client.Connection.Id, Name, refusal.Message);
+            if (client.Connection.Protocol == 3)
+            {
+                client.Write(LegacyClientProtocol.ConnectError(Name, refusal), false);
+                return;
+            }
             var data = refusal is ConnectionRefusedException { ErrorData: { } d } ? d : null;
             object payload = data is null ? new ErrorPayload(refusal.Message) : new ErrorPayloadWithData(refusal.Message, data);
             client.Write(Server.Parser.EncodeObject(PacketType.ConnectError, Name, payload), false);

@@ -162,6 +162,11 @@ public sealed partial class Socket
     /// <summary>Called when the socket joined: send CONNECT, join its own room.</summary>
     internal void OnConnected()
     {
+        if (Client.Connection.Protocol == 3)
+        {
+            OnLegacyClientConnected();
+            return;
+        }
         System.Threading.Volatile.Write(ref _state, 1);
         Join(Id);
         Client.Write(Parser.EncodeObject(PacketType.Connect, Namespace.Name, new ConnectReply(Id, Pid)), volatileFlag: false);

@@ -33,7 +33,7 @@ public sealed partial class Socket
         }
         else
         {
-            Id = Engine.EngineHandshake.NewSessionId();
+            Id = client.Connection.Protocol == 3 ? LegacyClientProtocol.SocketId(nsp.Name, client.Connection.Id) : Engine.EngineHandshake.NewSessionId();
             if (nsp.Server.Options.ConnectionStateRecovery is not null) Pid = Engine.EngineHandshake.NewSessionId();
         }
     }

@@ -7,6 +7,7 @@ import { writeJson, assertUniqueNames } from "./lib/fixture-json.mjs";
 import { buildSocketIoFixtures } from "./lib/socketio.mjs";
 import { buildEngineIoFixtures } from "./lib/engineio.mjs";
 import { captureServerResponses } from "./lib/live.mjs";
+import { captureEio3Responses } from "./lib/live-eio3.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, "..", "..", "protocol-fixtures");
@@ -47,6 +48,7 @@ console.log("wrote versions.json");
 if (!process.argv.includes("--no-live")) {
   const live = await captureServerResponses();
   emit("server-responses.json", live);
+  emit("server-responses-eio3.json", await captureEio3Responses());
 }
 
 // engine.io's polling transport arms a 30 s close timer for sessions closed

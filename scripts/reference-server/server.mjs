@@ -18,7 +18,7 @@
 //     namespace "/custom": on connection -> emit("auth", handshake.auth)
 //     any other namespace is refused ("Invalid namespace").
 //
-// Usage: node server.mjs [--port 3000] [--ping-interval 300] [--ping-timeout 200]
+// Usage: node server.mjs [--port 3000] [--ping-interval 300] [--ping-timeout 200] [--allow-eio3]
 //        (the conformance suites need the defaults; benchmarks may use the
 //        production settings --ping-interval 25000 --ping-timeout 20000)
 
@@ -29,10 +29,11 @@ import { Server as SocketIoServer } from "socket.io";
 
 function usage(exitCode) {
   const text =
-    "usage: node server.mjs [--port N] [--ping-interval MS] [--ping-timeout MS]\n" +
+    "usage: node server.mjs [--port N] [--ping-interval MS] [--ping-timeout MS] [--allow-eio3]\n" +
     "  --port           TCP port to listen on (default 3000)\n" +
     "  --ping-interval  Engine.IO pingInterval in ms (default 300)\n" +
-    "  --ping-timeout   Engine.IO pingTimeout in ms (default 200)\n";
+    "  --ping-timeout   Engine.IO pingTimeout in ms (default 200)\n" +
+    "  --allow-eio3     accept Engine.IO v3 clients (socket.io-client 2.x) on both paths\n";
   (exitCode === 0 ? process.stdout : process.stderr).write(text);
   process.exit(exitCode);
 }
@@ -52,6 +53,7 @@ try {
       port: { type: "string", default: "3000" },
       "ping-interval": { type: "string", default: "300" },
       "ping-timeout": { type: "string", default: "200" },
+      "allow-eio3": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -66,6 +68,7 @@ if (values.help) usage(0);
 const port = parseIntOption("port", values.port);
 const pingInterval = parseIntOption("ping-interval", values["ping-interval"]);
 const pingTimeout = parseIntOption("ping-timeout", values["ping-timeout"]);
+const allowEIO3 = values["allow-eio3"];
 
 const MAX_HTTP_BUFFER_SIZE = 1e6;
 const CONNECT_TIMEOUT = 1000;
@@ -83,6 +86,7 @@ const engine = new EngineServer({
   pingTimeout,
   maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
   cors,
+  allowEIO3,
 });
 engine.attach(httpServer, { path: "/engine.io" });
 engine.on("connection", (socket) => {
@@ -99,6 +103,7 @@ const io = new SocketIoServer(httpServer, {
   maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
   connectTimeout: CONNECT_TIMEOUT,
   cors,
+  allowEIO3,
   serveClient: false,
 });
 
@@ -143,7 +148,7 @@ httpServer.listen(port, () => {
   process.stdout.write(
     `reference server listening on port ${port} ` +
       `(pingInterval=${pingInterval}, pingTimeout=${pingTimeout}, ` +
-      `maxHttpBufferSize=${MAX_HTTP_BUFFER_SIZE}, connectTimeout=${CONNECT_TIMEOUT})\n`
+      `maxHttpBufferSize=${MAX_HTTP_BUFFER_SIZE}, connectTimeout=${CONNECT_TIMEOUT}, allowEIO3=${allowEIO3})\n`
   );
 });
 

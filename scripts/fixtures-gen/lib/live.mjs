@@ -22,7 +22,7 @@ const EIO = "/socket.io/?EIO=4";
 const ORIGIN = "http://client.example";
 // Time given to the server to run its nextTick/async middleware chain before
 // we poll, so that packets emitted together are flushed in one payload.
-const SETTLE_MS = 40;
+export const SETTLE_MS = 40;
 const RECV_TIMEOUT_MS = 3000;
 
 // Header names that depend on Node's HTTP plumbing or the clock, not socket.io.
@@ -31,9 +31,9 @@ const DROPPED_HEADERS = new Set(["date", "connection", "keep-alive"]);
 // ---------------------------------------------------------------------------
 // Server under test
 // ---------------------------------------------------------------------------
-function startServer(ids) {
+export function startServer(ids, extraOptions = {}) {
   const httpServer = http.createServer();
-  const io = new Server(httpServer, SERVER_OPTIONS);
+  const io = new Server(httpServer, { ...SERVER_OPTIONS, ...extraOptions });
 
   io.engine.on("connection", (conn) => ids.engine.add(conn.id));
 
@@ -173,7 +173,7 @@ class WsConnection {
   }
 }
 
-class CaseRecorder {
+export class CaseRecorder {
   constructor(port, name, description) {
     this.port = port;
     this.name = name;
@@ -767,7 +767,7 @@ export async function captureServerResponses() {
 }
 
 /** Replaces every random id the server handed out by a placeholder. */
-function normalise(results, ids) {
+export function normalise(results, ids) {
   let text = JSON.stringify(results);
   for (const id of ids.engine) text = text.split(id).join("<sid>");
   for (const id of ids.socket) text = text.split(id).join("<socket-id>");
