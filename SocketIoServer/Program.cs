@@ -1,18 +1,27 @@
+using SocketIoServer.Chat.Hosting;
 using SocketIoServer.Fixture;
 
-// `dotnet run --project SocketIoServer -- fixture [flags]` starts the protocol fixture. Until the chat server
-// lands, running with no arguments starts the fixture too.
-var fixtureArgs = args.Length > 0 && args[0] == "fixture" ? args[1..] : args;
+// `dotnet run --project SocketIoServer` starts the chat server (CONTRACTS.md section 1);
+// `dotnet run --project SocketIoServer -- fixture [flags]` starts the protocol fixture instead (section 2).
 WebApplication app;
 try
 {
-    app = FixtureApp.Build(fixtureArgs);
+    app = args.Length > 0 && args[0] == "fixture" ? FixtureApp.Build(args[1..]) : ChatApp.Build(args);
 }
-catch (ArgumentException ex)
+catch (Exception ex) when (ex is ArgumentException or ChatSettingsException)
 {
+    // one line naming the bad setting; the server never starts half-configured
     Console.Error.WriteLine($"error: {ex.Message}");
     return 2;
 }
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    Console.Error.WriteLine($"error: {string.Join("; ", ex.Failures)}");
+    return 2;
+}
 return 0;

@@ -44,6 +44,8 @@ public static partial class ChatApp
             k.UseSocketIoWebSockets();
             k.Listen(IPAddress.Any, settings.Port);
         });
+        // one line per request is noise for a chat server; SOCKET_LOGGING turns on the socket-level debug log instead
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (settings.SocketLogging) builder.Logging.AddFilter("SocketIoServer", LogLevel.Debug);
 
         builder.Services.AddSocketIo(o =>
