@@ -87,6 +87,19 @@ public sealed class AddChatStoreTests
     }
 
     [Test]
+    public async Task A_sqlite_path_that_cannot_be_created_stops_start_up_naming_the_setting()
+    {
+        var database = new SqliteTestDatabase();
+        _databases.Add(database);
+        Directory.CreateDirectory(database.Directory);
+        var blocker = Path.Combine(database.Directory, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a directory");
+        using var host = Build(new Dictionary<string, string?> { ["SQLITE_PATH"] = Path.Combine(blocker, "chat.db") });
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync())!;
+        Assert.That(error.Message, Does.StartWith("SQLITE_PATH"));
+    }
+
+    [Test]
     public void An_unreachable_postgres_server_stops_start_up()
     {
         // a port nobody listens on: the migration at start-up fails, so the server never starts half-ready
