@@ -24,11 +24,20 @@ log "installing npm packages"
 log "building"
 dotnet build SocketIoServer.sln -c Release -nologo -v quiet > "$ARTIFACTS/build.log" 2>&1 || { cat "$ARTIFACTS/build.log"; echo "tests: 0 passed, 1 failed"; exit 1; }
 
+# a throwaway PostgreSQL for the chat store tests (scripts/postgres.sh), stopped when this script ends; a
+# TEST_DATABASE_URL set beforehand is used as it is. If it cannot start, the PostgreSQL tests fail (never skip).
+source scripts/postgres.sh
+if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
+  trap pg_test_stop EXIT
+  pg_test_start || log "PostgreSQL did not start: the PostgreSQL store tests will fail"
+fi
+
 dotnet_passed=0; dotnet_failed=0
 log "running the .NET tests"
 dotnet test SocketIoServer.Tests -c Release --no-build -nologo --logger "console;verbosity=normal" \
   --results-directory "$ARTIFACTS" > "$ARTIFACTS/dotnet.log" 2>&1
 dotnet_status=$?
+pg_test_stop
 grep -E "^\s*Failed " -A6 "$ARTIFACTS/dotnet.log" | head -120 >&2 || true
 # the summary is either "Passed!  - Failed: N, Passed: N, ..." or, with a normal-verbosity console logger,
 # the lines "Total tests: N", "     Passed: N", "     Failed: N"

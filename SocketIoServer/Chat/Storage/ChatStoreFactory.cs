@@ -9,10 +9,15 @@ public static class ChatStoreFactory
     {
         ArgumentNullException.ThrowIfNull(options);
         var logger = loggerFactory.CreateLogger("SocketIoServer.Chat.Storage");
-        return options.Backend switch
+        if (options.Backend == ChatStoreBackend.Postgres) return new PostgresChatStore(DatabaseUrl.Parse(options.DatabaseUrl!), time, logger);
+        try
         {
-            ChatStoreBackend.Postgres => new PostgresChatStore(DatabaseUrl.Parse(options.DatabaseUrl!), time, logger),
-            _ => new SqliteChatStore(options.SqlitePath, options.SqliteBusyTimeout, time, logger),
-        };
+            return new SqliteChatStore(options.SqlitePath, options.SqliteBusyTimeout, time, logger);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // e.g. a directory that cannot be created: name the setting, as for any other bad value
+            throw new InvalidOperationException($"SQLITE_PATH '{options.SqlitePath}' cannot be used: {ex.Message}", ex);
+        }
     }
 }

@@ -242,13 +242,12 @@ public static class DatabaseUrl
     /// <summary>The first key Npgsql does not know, to name in the error (values are never shown: one may be a password).</summary>
     private static string? FirstUnknownKey(string value)
     {
-        var probe = new NpgsqlConnectionStringBuilder();
         foreach (var part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) return "a part without '='";
             var key = part[..eq].Trim();
-            if (!probe.ContainsKey(key) && !IsKeyword(key)) return $"unknown key '{Truncate(key)}'";
+            if (!IsKeyword(key)) return $"unknown key '{Truncate(key)}'";
         }
         return null;
     }
@@ -260,7 +259,7 @@ public static class DatabaseUrl
             _ = new NpgsqlConnectionStringBuilder { [key] = null };
             return true;
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException)
         {
             return false;
         }

@@ -36,7 +36,7 @@ internal sealed partial class PostgresChatStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // ON CONFLICT makes "create if absent" atomic: a concurrent first join waits for this one's commit, then
-        // finds the row. FOR UPDATE then orders this join after message inserts and membership changes in flight.
+        // finds the row. The row lock then orders this join after message inserts and membership changes in flight.
         var created = await connection.ExecuteAsync(Command("""
             INSERT INTO conversations (id, kind, title, created_by, created_at, updated_at)
             VALUES (@conversationId, 'open', NULL, @userId, @now, @now)
@@ -151,10 +151,14 @@ internal sealed partial class PostgresChatStore
         return new MembershipChange(changed ? MembershipChangeStatus.Changed : MembershipChangeStatus.Unchanged, conversation);
     }
 
-    /// <summary>Locks the conversation's row until the transaction ends; returns its kind, or null when there is none.</summary>
+    /// <summary>
+    /// Locks the conversation's row until the transaction ends; returns its kind, or null when there is none. NO KEY
+    /// UPDATE, the lock an UPDATE of non-key columns takes: it queues writers of this conversation behind each other
+    /// but does not hold up foreign-key checks (a read cursor or a member row naming the conversation).
+    /// </summary>
     private static Task<string?> LockConversationAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string conversationId,
         CancellationToken cancellationToken) =>
-        connection.ExecuteScalarAsync<string?>(Command("SELECT kind FROM conversations WHERE id = @conversationId FOR UPDATE",
+        connection.ExecuteScalarAsync<string?>(Command("SELECT kind FROM conversations WHERE id = @conversationId FOR NO KEY UPDATE",
             new { conversationId }, transaction, cancellationToken));
 
     private static async Task<bool> InsertMemberAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string conversationId, string userId,

@@ -18,7 +18,7 @@ internal sealed partial class PostgresChatStore
         // after=<id> never misses a message committed late); and the membership check below, a new statement after
         // the lock, sees any removal that committed while this waited.
         var last = await connection.QuerySingleOrDefaultAsync<LastMessageRow>(Command(
-            "SELECT last_message_at AS LastMessageAt FROM conversations WHERE id = @ConversationId FOR UPDATE",
+            "SELECT last_message_at AS LastMessageAt FROM conversations WHERE id = @ConversationId FOR NO KEY UPDATE",
             message, transaction, cancellationToken));
         if (last is null || !await IsMemberAsync(connection, transaction, message.ConversationId, message.SenderId, cancellationToken))
             return MessageInsertResult.NotMember;

@@ -13,7 +13,7 @@ namespace SocketIoServer.Chat.Storage;
 /// changes (so messages of one conversation are stored one at a time, in time order, and never by a member removed
 /// meanwhile).
 /// </summary>
-internal sealed partial class PostgresChatStore : IChatStore
+internal sealed partial class PostgresChatStore : IChatStore, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreClock _clock;
@@ -65,6 +65,12 @@ internal sealed partial class PostgresChatStore : IChatStore
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0) await _dataSource.DisposeAsync();
+    }
+
+    /// <summary>Also synchronous, for a container disposed with <c>Dispose()</c>.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _dataSource.Dispose();
     }
 
     private ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)

@@ -25,9 +25,9 @@ internal sealed partial class SqliteChatStore
         var createdAt = Math.Max(SqliteTime.To(_clock.Now()), last ?? long.MinValue);
         var id = _ids.Next();
         var row = await connection.QuerySingleAsync<SqliteMessageRow>(Command($"""
-            INSERT INTO messages AS m (id, conversation_id, sender_id, body, client_id, created_at)
+            INSERT INTO messages (id, conversation_id, sender_id, body, client_id, created_at)
             VALUES (@id, @ConversationId, @SenderId, @Body, @ClientId, @createdAt)
-            RETURNING {SqliteColumns.Message}
+            RETURNING {SqliteColumns.MessageReturning}
             """, new { id, message.ConversationId, message.SenderId, message.Body, message.ClientId, createdAt }, transaction, cancellationToken));
         await connection.ExecuteAsync(Command("UPDATE conversations SET last_message_at = @createdAt WHERE id = @ConversationId",
             new { message.ConversationId, createdAt }, transaction, cancellationToken));

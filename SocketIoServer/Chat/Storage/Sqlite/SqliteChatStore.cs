@@ -12,7 +12,7 @@ namespace SocketIoServer.Chat.Storage;
 /// the read-then-write steps inside it see no concurrent change and never fail half-way on a lock upgrade.
 /// </summary>
 /// <remarks>Microsoft.Data.Sqlite runs its async methods synchronously; a query blocks its thread for its (short) duration.</remarks>
-internal sealed partial class SqliteChatStore : IChatStore
+internal sealed partial class SqliteChatStore : IChatStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly string _openPragmas;
@@ -78,13 +78,17 @@ internal sealed partial class SqliteChatStore : IChatStore
 
     public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            // closes the pooled connections, so the file is released (a restart, or a test deleting it)
-            using var connection = new SqliteConnection(_connectionString);
-            SqliteConnection.ClearPool(connection);
-        }
+        Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Also synchronous, for a container disposed with <c>Dispose()</c>.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // closes the pooled connections, so the file is released (a restart, or a test deleting it)
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

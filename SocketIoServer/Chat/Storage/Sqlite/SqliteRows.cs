@@ -90,6 +90,9 @@ internal static class SqliteColumns
     public const string Message = "m.seq AS Seq, m.id AS Id, m.conversation_id AS ConversationId, m.sender_id AS SenderId, m.body AS Body, " +
         "m.client_id AS ClientId, m.created_at AS CreatedAt, m.deleted_at AS DeletedAt";
 
+    /// <summary><see cref="Message"/> without the table alias, for RETURNING (where SQLite allows no qualified names).</summary>
+    public static readonly string MessageReturning = Message.Replace("m.", "", StringComparison.Ordinal);
+
     public const string ReadCursor = "conversation_id AS ConversationId, user_id AS UserId, message_id AS MessageId, " +
         "message_created_at AS MessageCreatedAt, message_seq AS MessageSeq, read_at AS ReadAt";
 
