@@ -37,7 +37,6 @@ log "running the .NET tests"
 dotnet test SocketIoServer.Tests -c Release --no-build -nologo --logger "console;verbosity=normal" \
   --results-directory "$ARTIFACTS" > "$ARTIFACTS/dotnet.log" 2>&1
 dotnet_status=$?
-pg_test_stop
 grep -E "^\s*Failed " -A6 "$ARTIFACTS/dotnet.log" | head -120 >&2 || true
 # the summary is either "Passed!  - Failed: N, Passed: N, ..." or, with a normal-verbosity console logger,
 # the lines "Total tests: N", "     Passed: N", "     Failed: N"
@@ -65,11 +64,36 @@ for _ in $(seq 1 100); do
   curl -s -o /dev/null "http://localhost:$INTEROP_PORT/socket.io/?EIO=4&transport=polling" && break
   sleep 0.2
 done
+# the chat server as `dotnet run --project SocketIoServer` runs it, once per store, for the chat suites (js/chat/)
+CHAT_SECRET="chat-interop-secret"
+chat_pids=(); chat_urls=()
+start_chat_server() { # store port [DATABASE_URL]
+  local store=$1 port=$2 database_url=${3:-}
+  rm -rf "$ARTIFACTS/chat-$store" && mkdir -p "$ARTIFACTS/chat-$store"
+  (cd "$ARTIFACTS/chat-$store" && JWT_SECRET="$CHAT_SECRET" PORT="$port" DATABASE_URL="$database_url" \
+    dotnet "$ROOT/SocketIoServer/bin/Release/net10.0/SocketIoServer.dll" > "$ARTIFACTS/chat-$store.log" 2>&1) &
+  chat_pids+=($!); chat_urls+=("$store=http://localhost:$port")
+}
+CHAT_PORT=$((INTEROP_PORT + 10))
+start_chat_server sqlite "$CHAT_PORT"
+if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
+  # a database of its own in the test PostgreSQL server, so that runs never see each other's data
+  chat_db="chat_js_$$_$(date +%s)"
+  psql "$TEST_DATABASE_URL" -q -c "CREATE DATABASE $chat_db" >&2 || log "could not create the chat suite's PostgreSQL database"
+  start_chat_server postgres $((CHAT_PORT + 1)) "${TEST_DATABASE_URL%/*}/$chat_db"
+else
+  log "no PostgreSQL: the chat suites run on SQLite only, and that counts as a failure"
+  chat_urls+=("postgres=http://localhost:1")
+fi
+for url in "${chat_urls[@]}"; do
+  for _ in $(seq 1 150); do curl -s -o /dev/null "${url#*=}/health" && break; sleep 0.2; done
+done
 log "running the JavaScript tests"
-(cd SocketIoServer.Tests/js && SERVER_URL="http://localhost:$INTEROP_PORT" node --test --test-reporter=tap test/) \
-  > "$ARTIFACTS/js.tap" 2>&1
+(cd SocketIoServer.Tests/js && SERVER_URL="http://localhost:$INTEROP_PORT" CHAT_URLS="$(IFS=,; echo "${chat_urls[*]}")" \
+  CHAT_JWT_SECRET="$CHAT_SECRET" node --test --test-reporter=tap test/ chat/) > "$ARTIFACTS/js.tap" 2>&1
 js_status=$?
-kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null
+kill "$server_pid" "${chat_pids[@]}" 2>/dev/null; wait "$server_pid" "${chat_pids[@]}" 2>/dev/null
+pg_test_stop
 grep -E "^not ok" -A 12 "$ARTIFACTS/js.tap" | head -120 >&2 || true
 js_passed=$(grep -E "^# pass " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
 js_failed=$(grep -E "^# fail " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
