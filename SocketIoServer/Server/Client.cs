@@ -137,7 +137,7 @@ public sealed class Client
         var nsp = _server.ResolveNamespace(name, auth);
         if (nsp is null)
         {
-            Write(_server.Parser.EncodeObject(PacketType.ConnectError, name, new { message = "Invalid namespace" }), false);
+            Write(_server.Parser.EncodeInvalidNamespace(name), false);
             return;
         }
 
