@@ -36,6 +36,7 @@ public static class FixtureApp
     {
         o.Path = "/socket.io";
         o.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
+        o.Parser = options.Parser;
         ConfigureEngine(o.Engine, options);
     }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using SocketIoServer.Parser;
+using SocketIoServer.Parser.MsgPack;
 
 namespace SocketIoServer.Fixture;
 
@@ -10,6 +12,9 @@ internal sealed record FixtureOptions
     public int PingIntervalMs { get; init; } = 300;
 
     public int PingTimeoutMs { get; init; } = 200;
+
+    /// <summary>The Socket.IO packet format: <c>--parser msgpack</c> (socket.io-msgpack-parser) or <c>default</c> (JSON).</summary>
+    public IPacketParser Parser { get; init; } = JsonPacketParser.Instance;
 
     /// <summary>Serve <c>GET /__stats</c> (GC and memory counters) for benchmarks.</summary>
     public bool Stats { get; init; }
@@ -46,11 +51,19 @@ internal sealed record FixtureOptions
                 "--ping-timeout" => options with { PingTimeoutMs = Number(1, int.MaxValue) },
                 "--stats" => options with { Stats = true },
                 "--kestrel-websockets" => options with { KestrelWebSockets = true },
-                "--parser" or "--allow-eio3" or "--recovery" or "--compression" or "--redis" or "--redis-streams" =>
+                "--parser" => options with { Parser = ParserNamed(Value()) },
+                "--allow-eio3" or "--recovery" or "--compression" or "--redis" or "--redis-streams" =>
                     throw new ArgumentException($"{flag} is not available in this build yet"),
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
             };
         }
         return options;
     }
+
+    private static IPacketParser ParserNamed(string name) => name switch
+    {
+        "msgpack" => MsgPackPacketParser.Instance,
+        "default" or "json" => JsonPacketParser.Instance,
+        _ => throw new ArgumentException($"--parser: '{name}' is not a parser (msgpack, or default for JSON)"),
+    };
 }
