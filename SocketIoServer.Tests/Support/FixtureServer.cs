@@ -22,9 +22,10 @@ public sealed class FixtureServer : IAsyncDisposable
 
     public string WsUrl => "ws" + Url[4..];
 
-    public static async Task<FixtureServer> StartAsync(int pingIntervalMs = 300, int pingTimeoutMs = 200)
+    /// <param name="flags">More fixture flags (e.g. <c>--parser msgpack</c>).</param>
+    public static async Task<FixtureServer> StartAsync(int pingIntervalMs = 300, int pingTimeoutMs = 200, params string[] flags)
     {
-        var app = FixtureApp.Build(["--port", "0", "--ping-interval", pingIntervalMs.ToString(), "--ping-timeout", pingTimeoutMs.ToString()]);
+        var app = FixtureApp.Build(["--port", "0", "--ping-interval", pingIntervalMs.ToString(), "--ping-timeout", pingTimeoutMs.ToString(), .. flags]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port;
