@@ -1,9 +1,12 @@
+using SocketIoServer.Parser.MsgPack;
+using SocketIoServer.Server;
+
 namespace SocketIoServer.Tests.Interop;
 
 /// <summary>
 /// Lets the test command run the interop server as a process for the JavaScript suite:
-/// <c>dotnet SocketIoServer.Tests.dll interop-server --port N</c>. Test runners load this assembly as a library
-/// and never call it.
+/// <c>dotnet SocketIoServer.Tests.dll interop-server --port N</c> (and its variants on the ports after N: N+1 with
+/// the msgpack parser). Test runners load this assembly as a library and never call it.
 /// </summary>
 public static class InteropServerProgram
 {
@@ -20,9 +23,24 @@ public static class InteropServerProgram
             Console.Error.WriteLine($"error: --port: '{args[2]}' is not a number");
             return 2;
         }
-        await using var app = await InteropApp.StartAsync(port);
-        Console.WriteLine($"interop server listening on {app.Url}");
-        await app.WaitForShutdownAsync(); // SIGTERM / SIGINT / Ctrl+C, through the host's console lifetime
+        // the same app with other server options, each one port further (js/lib/helpers.mjs knows the list); started
+        // before the base port, which the test command waits for, so that every variant listens once it answers
+        (int Port, Action<SocketIoOptions> Configure)[] variants =
+        [
+            (port + 1, o => o.Parser = MsgPackPacketParser.Instance),
+        ];
+        var apps = new List<InteropApp>();
+        try
+        {
+            foreach (var (variantPort, configure) in variants) apps.Add(await InteropApp.StartAsync(variantPort, configure));
+            apps.Add(await InteropApp.StartAsync(port));
+            foreach (var app in apps) Console.WriteLine($"interop server listening on {app.Url}");
+            await apps[^1].WaitForShutdownAsync(); // SIGTERM / SIGINT / Ctrl+C, through the host's console lifetime
+        }
+        finally
+        {
+            foreach (var app in apps) await app.DisposeAsync();
+        }
         return 0;
     }
 }
