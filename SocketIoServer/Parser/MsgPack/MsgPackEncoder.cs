@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace SocketIoServer.Parser.MsgPack;
@@ -10,16 +8,10 @@ namespace SocketIoServer.Parser.MsgPack;
 /// binary) are written straight as msgpack; anything else (objects, JSON nodes and elements, collections) is
 /// written as JSON by the JSON parser's machinery, so it serializes exactly as it would for a JSON client (same
 /// System.Text.Json settings, byte[] anywhere collected as binary), then rewritten as msgpack with each binary in
-/// place (<see cref="JsonToMsgPack"/>).
+/// place (<see cref="JsonToMsgPack"/>, <see cref="BinaryMarker"/>).
 /// </summary>
 internal sealed class MsgPackEncoder
 {
-    /// <summary>
-    /// The property name of the marker objects standing for binary values in the intermediate JSON: random per
-    /// process, so that no payload can contain one by accident or on purpose.
-    /// </summary>
-    private static readonly byte[] Marker = Encoding.UTF8.GetBytes("$msgpack-binary-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
-
     [ThreadStatic] private static MsgPackEncoder? _cached;
 
     private readonly ArrayBufferWriter<byte> _output = new(256);
@@ -77,12 +69,12 @@ internal sealed class MsgPackEncoder
         _json.ResetWrittenCount();
         var jsonWriter = _jsonWriter ??= new Utf8JsonWriter(_json, SocketIoJson.WriterOptions);
         jsonWriter.Reset(_json);
-        var previous = AttachmentCollector.Swap(_binaries, Marker);
+        var previous = AttachmentCollector.Swap(_binaries, BinaryMarker.Utf8);
         try
         {
             PacketEncoder.WriteValue(jsonWriter, value);
             jsonWriter.Flush();
-            JsonToMsgPack.Transcode(_json.WrittenSpan, _binaries, Marker, _scratch, Writer, undefinedKey);
+            JsonToMsgPack.Transcode(_json.WrittenSpan, _binaries, BinaryMarker.Utf8, _scratch, Writer, undefinedKey);
         }
         finally
         {

@@ -8,34 +8,23 @@ namespace SocketIoServer.Parser.MsgPack;
 /// binary message holding a msgpack map <c>{type, nsp, data?, id?}</c> (other keys, such as the client's
 /// <c>options</c>, are ignored). It accepts exactly what that parser's <c>checkPacket</c> accepts, in its order and
 /// with its messages ("invalid packet type", "invalid namespace", "invalid payload", "invalid packet id"), and also
-/// refuses what no <see cref="JsonNode"/> can hold or what would be unsafe to build (see <see cref="MsgPackTree"/>,
-/// <see cref="MsgPackReader"/>). Binary values are in place at once, so packets come out as EVENT and ACK.
+/// refuses what no <see cref="JsonNode"/> can hold or what would be unsafe to build (see <see cref="MsgPackReader"/>,
+/// <see cref="MsgPackScanner"/>, <see cref="MsgPackToJson"/>). Binary values are in place at once, so packets come out as EVENT and ACK.
 /// Stateless: it keeps nothing between messages.
 /// </summary>
 public sealed class MsgPackPacketDecoder : IPacketDecoder
 {
-    [ThreadStatic] private static MsgPackTree.NumberSink? _numbers;
-
     public SocketIoPacket? DecodeText(ReadOnlySpan<byte> utf8) =>
         throw new PacketParseException("invalid packet: the msgpack parser takes binary messages only, got a text message");
 
     public SocketIoPacket? DecodeBinary(ReadOnlySpan<byte> data)
     {
-        var numbers = _numbers ??= new MsgPackTree.NumberSink();
-        numbers.Clear();
-        var header = ReadHeader(data, numbers);
+        var header = ReadHeader(data);
         Check(header);
 
         JsonNode? payload = null;
         var binaries = 0;
-        if (header.DataAt >= 0)
-        {
-            var state = new MsgPackTree.BuildState(numbers.ToNodes());
-            var reader = new MsgPackReader(data) { Position = header.DataAt };
-            reader.Read();
-            payload = MsgPackTree.Build(ref reader, ref state, out _);
-            binaries = state.Binaries;
-        }
+        if (header.DataAt >= 0) payload = MsgPackToJson.Decode(data, header.DataAt, out binaries);
 
         return new SocketIoPacket
         {
@@ -63,14 +52,14 @@ public sealed class MsgPackPacketDecoder : IPacketDecoder
     }
 
     /// <summary>The first pass: the whole message is checked (as notepack decodes it all before the packet is checked).</summary>
-    private static Header ReadHeader(ReadOnlySpan<byte> data, MsgPackTree.NumberSink numbers)
+    private static Header ReadHeader(ReadOnlySpan<byte> data)
     {
         var header = new Header();
         var reader = new MsgPackReader(data);
         reader.Read();
         if (reader.Token != MsgPackToken.Map)
         {
-            MsgPackTree.Scan(ref reader, 1, null);
+            MsgPackScanner.Scan(ref reader, 1);
             CheckEnd(ref reader);
             throw new PacketParseException("invalid packet type"); // what checkPacket says of a packet that is not an object
         }
@@ -78,7 +67,7 @@ public sealed class MsgPackPacketDecoder : IPacketDecoder
         for (var i = reader.Count; i > 0; i--)
         {
             reader.Read();
-            MsgPackTree.CheckKey(ref reader);
+            MsgPackScanner.CheckKey(ref reader);
             var key = reader.Bytes;
             var valueAt = reader.Position;
             reader.Read();
@@ -97,13 +86,10 @@ public sealed class MsgPackPacketDecoder : IPacketDecoder
             else if (key.SequenceEqual("data"u8))
             {
                 // a repeated key: the last value wins, as in the object notepack builds
-                numbers.Clear();
                 header.DataToken = reader.Token;
                 header.DataAt = reader.Token == MsgPackToken.Undefined ? -1 : valueAt;
-                MsgPackTree.Scan(ref reader, 1, numbers);
-                continue;
             }
-            MsgPackTree.Scan(ref reader, 1, null);
+            MsgPackScanner.Scan(ref reader, 1);
         }
         CheckEnd(ref reader);
         return header;
