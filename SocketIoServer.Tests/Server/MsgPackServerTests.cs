@@ -150,6 +150,41 @@ public sealed class MsgPackServerTests
         Assert.That(Hex(toA), Is.EqualTo("83a47479706502a46461746193ae726f6f6d2d62726f616463617374c4010581a16b01a36e7370a12f"));
     }
 
+    [Test]
+    public async Task A_large_broadcast_reaches_every_receiver_once_in_order()
+    {
+        const int receivers = 40; // above the inline threshold (32): queued on all, then written by the thread pool
+        const int messages = 20;
+        var clients = new List<RawWebSocket>();
+        try
+        {
+            for (var i = 0; i < receivers; i++)
+            {
+                var (ws, _) = await ConnectAsync(_fixture.WsUrl);
+                clients.Add(ws);
+                await ReceiveBinaryAsync(ws); // auth
+                await ws.SendBinaryAsync(MsgPackClient.Event("/", 1, "join-room", "big"));
+                await ReceiveBinaryAsync(ws);
+            }
+            for (var n = 0; n < messages; n++)
+                await clients[0].SendBinaryAsync(MsgPackClient.Event("/", null, "room-broadcast", "big", new byte[] { (byte)n }));
+
+            foreach (var client in clients)
+            {
+                for (var n = 0; n < messages; n++)
+                {
+                    var packet = await ReceivePacketAsync(client);
+                    Assert.That(packet.Data![0]!.GetValue<string>(), Is.EqualTo("room-broadcast"));
+                    Assert.That(packet.Data[1]!.GetValue<byte[]>(), Is.EqualTo(new byte[] { (byte)n }));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var client in clients) await client.DisposeAsync();
+        }
+    }
+
     /// <summary>Each of these closes the connection that sent it (parse error); another client keeps working.</summary>
     [TestCase("text:40", TestName = "a text frame (socket.io-parser's CONNECT)")]
     [TestCase("text:42[\"message\"]", TestName = "a text frame (socket.io-parser's EVENT)")]
