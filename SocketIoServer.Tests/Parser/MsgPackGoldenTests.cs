@@ -31,7 +31,8 @@ public sealed class MsgPackGoldenTests
         ["a map key that is a number"] = "JavaScript turns the key into a string; we take string keys only, the only kind notepack writes",
         ["a map key that is null"] = "as above",
         ["ack id beyond 2^63"] = "an integer to JavaScript, but no ack id of ours (a long); the JSON parser refuses it too",
-        ["duplicate key inside data: the last wins in place"] = "as the JSON parser: a JsonObject cannot hold duplicate keys (notepack never writes them)",
+        ["duplicate key inside data: the last wins in place"] =
+            "as the JSON parser: a JsonObject cannot hold duplicate keys (notepack never writes them)",
     };
 
     private static readonly HashSet<string> CheckPacketMessages =

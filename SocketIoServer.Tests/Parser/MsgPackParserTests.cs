@@ -43,7 +43,11 @@ public sealed class MsgPackParserTests
     [Test]
     public void Objects_serialize_as_for_a_JSON_client_with_binary_kept_binary()
     {
-        var poco = new { userName = "é", Count = 2, Blob = new byte[] { 1, 2 }, Segment = new ArraySegment<byte>([9, 3, 9], 1, 1), Memory = new Memory<byte>([4]) };
+        var poco = new
+        {
+            userName = "é", Count = 2, Blob = new byte[] { 1, 2 }, Segment = new ArraySegment<byte>([9, 3, 9], 1, 1),
+            Memory = new Memory<byte>([4]),
+        };
         var data = RoundTrip(poco, new List<int> { 1, 2 }, new Dictionary<string, object?> { ["k"] = null }, 2.5f, 7m, (short)-3, 'c');
         Assert.That(data[1]!.AsObject().Select(p => p.Key), Is.EqualTo(new[] { "userName", "count", "blob", "segment", "memory" }));
         Assert.That(data[1]!["userName"]!.GetValue<string>(), Is.EqualTo("é"));
@@ -88,7 +92,14 @@ public sealed class MsgPackParserTests
     public void Decoded_numbers_behave_as_the_JSON_parsers()
     {
         // a client's integers and floats answer GetValue for every numeric type, as parsed JSON numbers do
-        var data = Decode(Message(w => w.Event(w2 => { w2.Int(3); w2.Raw("cb4008000000000000"); w2.Raw("ca3fc00000"); w2.Raw("cfffffffffffffffff"); }, 4))).Data!;
+        // ["m", 3, float64 3.0, float32 1.5, uint64 max]
+        var data = Decode(Message(w => w.Event(a =>
+        {
+            a.Int(3);
+            a.Raw("cb4008000000000000");
+            a.Raw("ca3fc00000");
+            a.Raw("cfffffffffffffffff");
+        }, 4))).Data!;
         Assert.That(data[1]!.GetValue<int>(), Is.EqualTo(3));
         Assert.That(data[1]!.GetValue<double>(), Is.EqualTo(3.0));
         Assert.That(data[1]!.GetValue<long>(), Is.EqualTo(3L));

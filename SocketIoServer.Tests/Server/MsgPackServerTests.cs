@@ -76,7 +76,8 @@ public sealed class MsgPackServerTests
         // {type: 2, data: ["auth", {token: "t", n: 1}], nsp: "/"}
         Assert.That(Hex(await ReceiveBinaryAsync(ws)), Is.EqualTo("83a47479706502a46461746192a461757468" + "82a5746f6b656ea174a16e01" + "a36e7370a12f"));
 
-        await ws.SendBinaryAsync(MsgPackClient.Event("/", null, "message", "é", 1.5, new byte[] { 1, 2 }, new JsonObject { ["nested"] = JsonValue.Create(new byte[] { 3 }) }));
+        var nested = new JsonObject { ["nested"] = JsonValue.Create(new byte[] { 3 }) };
+        await ws.SendBinaryAsync(MsgPackClient.Event("/", null, "message", "é", 1.5, new byte[] { 1, 2 }, nested));
         var back = await ReceivePacketAsync(ws);
         Assert.That(back.Type, Is.EqualTo(PacketType.Event));
         Assert.That(back.Data![0]!.GetValue<string>(), Is.EqualTo("message-back"));

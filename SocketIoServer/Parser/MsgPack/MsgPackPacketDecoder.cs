@@ -9,8 +9,8 @@ namespace SocketIoServer.Parser.MsgPack;
 /// <c>options</c>, are ignored). It accepts exactly what that parser's <c>checkPacket</c> accepts, in its order and
 /// with its messages ("invalid packet type", "invalid namespace", "invalid payload", "invalid packet id"), and also
 /// refuses what no <see cref="JsonNode"/> can hold or what would be unsafe to build (see <see cref="MsgPackReader"/>,
-/// <see cref="MsgPackScanner"/>, <see cref="MsgPackToJson"/>). Binary values are in place at once, so packets come out as EVENT and ACK.
-/// Stateless: it keeps nothing between messages.
+/// <see cref="MsgPackScanner"/>, <see cref="MsgPackToJson"/>). Binary values are in place at once, so packets come
+/// out as EVENT and ACK. Stateless: it keeps nothing between messages.
 /// </summary>
 public sealed class MsgPackPacketDecoder : IPacketDecoder
 {
