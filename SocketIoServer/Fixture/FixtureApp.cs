@@ -38,6 +38,7 @@ public static class FixtureApp
         o.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
         if (options.Recovery)
             o.ConnectionStateRecovery = new() { MaxDisconnectionDuration = TimeSpan.FromMinutes(2), SkipMiddlewares = true };
+        o.Parser = options.Parser;
         ConfigureEngine(o.Engine, options);
     }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using SocketIoServer.Parser;
+using SocketIoServer.Parser.MsgPack;
 
 namespace SocketIoServer.Fixture;
 
@@ -13,6 +15,9 @@ internal sealed record FixtureOptions
 
     /// <summary>Accept Engine.IO v3 clients (socket.io-client 2.x) on both paths (<c>allowEIO3</c>).</summary>
     public bool AllowEio3 { get; init; }
+
+    /// <summary>The Socket.IO packet format: <c>--parser msgpack</c> (socket.io-msgpack-parser) or <c>default</c> (JSON).</summary>
+    public IPacketParser Parser { get; init; } = JsonPacketParser.Instance;
 
     /// <summary>Serve <c>GET /__stats</c> (GC and memory counters) for benchmarks.</summary>
     public bool Stats { get; init; }
@@ -58,11 +63,19 @@ internal sealed record FixtureOptions
                 "--recovery" => options with { Recovery = true },
                 "--compression" => options with { Compression = true },
                 "--allow-eio3" => options with { AllowEio3 = true },
-                "--parser" or "--redis" or "--redis-streams" =>
+                "--parser" => options with { Parser = ParserNamed(Value()) },
+                "--redis" or "--redis-streams" =>
                     throw new ArgumentException($"{flag} is not available in this build yet"),
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
             };
         }
         return options;
     }
+
+    private static IPacketParser ParserNamed(string name) => name switch
+    {
+        "msgpack" => MsgPackPacketParser.Instance,
+        "default" or "json" => JsonPacketParser.Instance,
+        _ => throw new ArgumentException($"--parser: '{name}' is not a parser (msgpack, or default for JSON)"),
+    };
 }

@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace SocketIoServer.Parser;
 
 /// <summary>
-/// Writes a binary value as <c>{"_placeholder":true,"num":N}</c> and records it as attachment N. Outside a packet
+/// Writes a binary value as <c>{"_placeholder":true,"num":N}</c> (or the msgpack encoder's marker object, see
+/// <see cref="AttachmentCollector.Marker"/>) and records it as attachment N. Outside a packet
 /// encode (no collector) it falls back to base64, as System.Text.Json does by default.
 /// </summary>
 internal static class BinaryPlaceholder
@@ -18,8 +19,15 @@ internal static class BinaryPlaceholder
             return;
         }
         writer.WriteStartObject();
-        writer.WriteBoolean("_placeholder"u8, true);
-        writer.WriteNumber("num"u8, collector.Count);
+        if (AttachmentCollector.Marker is { } marker)
+        {
+            writer.WriteNumber(marker, collector.Count);
+        }
+        else
+        {
+            writer.WriteBoolean("_placeholder"u8, true);
+            writer.WriteNumber("num"u8, collector.Count);
+        }
         writer.WriteEndObject();
         collector.Add(value);
     }

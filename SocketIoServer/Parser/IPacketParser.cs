@@ -17,6 +17,13 @@ public interface IPacketParser
     /// <summary>CONNECT (server reply) or CONNECT_ERROR, with an optional payload.</summary>
     EncodedPacket EncodeObject(PacketType type, string nsp, object? data);
 
+    /// <summary>
+    /// CONNECT_ERROR <c>{"message":"Invalid namespace"}</c>, the answer to a CONNECT for a namespace that does not
+    /// exist. Separate from <see cref="EncodeObject"/> because Node.js builds this packet elsewhere, with its keys in
+    /// another order, which the msgpack format shows.
+    /// </summary>
+    EncodedPacket EncodeInvalidNamespace(string nsp);
+
     EncodedPacket EncodeDisconnect(string nsp);
 
     /// <summary>A decoder for one connection (it may hold a packet whose binary parts are still arriving).</summary>

@@ -5,6 +5,8 @@ public sealed class JsonPacketParser : IPacketParser
 {
     public static JsonPacketParser Instance { get; } = new();
 
+    private static readonly object InvalidNamespace = new { message = "Invalid namespace" };
+
     private JsonPacketParser() { }
 
     public EncodedPacket EncodeEvent(string nsp, string eventName, IReadOnlyList<object?> args, long? id = null) =>
@@ -15,6 +17,9 @@ public sealed class JsonPacketParser : IPacketParser
 
     public EncodedPacket EncodeObject(PacketType type, string nsp, object? data) =>
         PacketEncoder.EncodeObject("4"u8, type, nsp, data);
+
+    public EncodedPacket EncodeInvalidNamespace(string nsp) =>
+        PacketEncoder.EncodeObject("4"u8, PacketType.ConnectError, nsp, InvalidNamespace);
 
     public EncodedPacket EncodeDisconnect(string nsp) => PacketEncoder.EncodeDisconnect("4"u8, nsp);
 

@@ -48,7 +48,7 @@ public static class PacketEncoder
                 }
                 finally
                 {
-                    AttachmentCollector.Swap(previous);
+                    AttachmentCollector.Restore(previous);
                 }
                 json = scratch.Buffer.WrittenSpan;
             }

@@ -41,12 +41,12 @@ public sealed partial class Client
     }
 
     /// <summary>
-    /// As <see cref="Write"/>, but a text packet is only queued: the caller flushes the connection later (a large
-    /// broadcast). Packets with attachments are written at once.
+    /// As <see cref="Write"/>, but a one-frame packet (text, or a binary parser's message) is only queued: the caller
+    /// flushes the connection later (a large broadcast). Packets with attachments are written at once.
     /// </summary>
     internal bool WriteDeferred(EncodedPacket packet, bool volatileFlag, bool compress = true)
     {
-        if (packet.Attachments.Length > 0 || packet.IsBinary) return Write(packet, volatileFlag, compress);
+        if (packet.Attachments.Length > 0) return Write(packet, volatileFlag, compress);
         if (volatileFlag && !Connection.IsWritable) return false;
         return Connection.SendDeferred(FrameOf(packet, compress));
     }
@@ -138,7 +138,7 @@ public sealed partial class Client
         var nsp = _server.ResolveNamespace(name, auth);
         if (nsp is null)
         {
-            Write(_server.Parser.EncodeObject(PacketType.ConnectError, name, new { message = "Invalid namespace" }), false);
+            Write(_server.Parser.EncodeInvalidNamespace(name), false);
             return;
         }
 

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeJson, assertUniqueNames } from "./lib/fixture-json.mjs";
 import { buildSocketIoFixtures } from "./lib/socketio.mjs";
+import { buildSocketIoMsgpackFixtures } from "./lib/socketio-msgpack.mjs";
 import { buildEngineIoFixtures } from "./lib/engineio.mjs";
 import { captureServerResponses } from "./lib/live.mjs";
 import { captureEio3Responses } from "./lib/live-eio3.mjs";
@@ -19,7 +20,7 @@ function installedVersion(pkg) {
   return JSON.parse(readFileSync(join(here, "node_modules", pkg, "package.json"), "utf8")).version;
 }
 const versions = {};
-for (const pkg of ["engine.io", "engine.io-client", "engine.io-parser", "socket.io", "socket.io-client", "socket.io-parser", "ws"]) {
+for (const pkg of ["engine.io", "engine.io-client", "engine.io-parser", "notepack.io", "socket.io", "socket.io-client", "socket.io-msgpack-parser", "socket.io-parser", "ws"]) {
   versions[pkg] = installedVersion(pkg);
   console.log(`using ${pkg}@${versions[pkg]}`);
 }
@@ -35,6 +36,10 @@ const sio = buildSocketIoFixtures();
 emit("socketio-packets.json", sio.packets);
 emit("socketio-decode-errors.json", sio.decodeErrors);
 emit("socketio-decode-lenient.json", sio.lenient);
+
+const msgpack = buildSocketIoMsgpackFixtures();
+emit("socketio-msgpack-packets.json", msgpack.packets);
+emit("socketio-msgpack-decode-errors.json", msgpack.decodeErrors);
 
 const eio = buildEngineIoFixtures();
 emit("engineio-packets.json", eio.packets);

@@ -1,8 +1,30 @@
-// Shared helpers for the interop tests: the server URL, the three transport modes, connecting with cleanup,
+// Shared helpers for the interop tests: the server URLs, the parsers and transport modes, connecting with cleanup,
 // waiting for events with a deadline. Kept outside test/ so that `node --test test/` does not run it as a test.
 import { io, Manager } from "socket.io-client";
+import msgpackParser from "socket.io-msgpack-parser";
 
 export const SERVER_URL = (process.env.SERVER_URL ?? "http://localhost:3210").replace(/\/+$/, "");
+
+/** The URL of the port `offset` places after SERVER_URL's, where the interop server runs a variant of the app. */
+function nextPort(offset) {
+  const url = new URL(SERVER_URL);
+  url.port = String(Number(url.port || 80) + offset);
+  return url.origin;
+}
+
+/**
+ * The packet formats: socket.io-parser (JSON, the default) against the interop server at SERVER_URL, and
+ * socket.io-msgpack-parser against the same app with the msgpack parser, one port up (MSGPACK_SERVER_URL
+ * overrides it). `PARSERS=default` (or `msgpack`) runs the suites for one of them only.
+ */
+export const PARSERS = [
+  { name: "default", url: SERVER_URL, options: {} },
+  {
+    name: "msgpack",
+    url: (process.env.MSGPACK_SERVER_URL ?? nextPort(1)).replace(/\/+$/, ""),
+    options: { parser: msgpackParser },
+  },
+].filter((parser) => !process.env.PARSERS || process.env.PARSERS.split(",").includes(parser.name));
 
 /** Per-test timeout: a hang fails fast instead of stalling the run. */
 export const TEST_TIMEOUT = 10_000;
@@ -14,17 +36,46 @@ export const WAIT_TIMEOUT = 4_000;
  * The three ways a client can reach the server: long-polling only, WebSocket only, and the default
  * (polling first, then the upgrade to WebSocket, which `connect` waits for and checks).
  */
-export const MODES = [
+const TRANSPORTS = [
   { name: "polling", transports: ["polling"], expectedTransport: "polling" },
   { name: "websocket", transports: ["websocket"], expectedTransport: "websocket" },
   { name: "default (upgrade)", transports: undefined, expectedTransport: "websocket", upgrade: true },
 ];
 
-/** Client options for a mode: a fresh Manager per client, no reconnection (a drop must stay visible). */
+/**
+ * Every suite runs once per mode: each transport with each parser. `mode.url` is the server of the mode's parser,
+ * `mode.parser` its name; the default parser's modes keep the transport's name.
+ */
+export const MODES = PARSERS.flatMap((parser) =>
+  TRANSPORTS.map((transport) => ({
+    ...transport,
+    name: parser.name === "default" ? transport.name : `${transport.name}, ${parser.name}`,
+    parser: parser.name,
+    parserOptions: parser.options,
+    url: parser.url,
+  })),
+);
+
+/** Client options for a mode: its parser, a fresh Manager per client, no reconnection (a drop must stay visible). */
 export function clientOptions(mode, extra = {}) {
-  const options = { forceNew: true, reconnection: false, timeout: WAIT_TIMEOUT, ...extra };
+  const options = { forceNew: true, reconnection: false, timeout: WAIT_TIMEOUT, ...mode.parserOptions, ...extra };
   if (mode.transports) options.transports = mode.transports;
   return options;
+}
+
+/**
+ * The arguments a client in `mode` gets back when the server returns `args` exactly as it received them. With
+ * msgpack that is what notepack itself makes of them (encoded, then decoded), as with a Node.js server: a typed
+ * array view travels as its whole underlying buffer, and whole numbers of 2^64 and beyond wrap around.
+ */
+export function echoed(mode, args) {
+  if (mode.parser !== "msgpack") return args;
+  const [message] = new msgpackParser.Encoder().encode({ type: 2, data: args, nsp: "/" });
+  let decoded;
+  const decoder = new msgpackParser.Decoder();
+  decoder.on("decoded", (packet) => (decoded = packet));
+  decoder.add(message);
+  return decoded.data;
 }
 
 /**
@@ -123,7 +174,7 @@ export function waitForUpgrade(socket, ms = WAIT_TIMEOUT) {
  */
 export async function connect(tracker, mode, nsp = "/", extra = {}, beforeConnect) {
   const { manager, ...options } = extra;
-  const socket = manager ? manager.socket(nsp, options) : io(SERVER_URL + nsp, clientOptions(mode, options));
+  const socket = manager ? manager.socket(nsp, options) : io(mode.url + nsp, clientOptions(mode, options));
   // manager.socket() connects on its own (autoConnect); calling connect() again would send a second CONNECT.
   tracker.add(socket);
   // In the default mode the engine exists as soon as the Manager opens; listen before the probe can finish.
@@ -151,7 +202,7 @@ export async function connect(tracker, mode, nsp = "/", extra = {}, beforeConnec
 
 /** Opens a client expected to be refused and resolves with its connect_error. */
 export async function connectError(tracker, mode, nsp, extra = {}) {
-  const socket = io(SERVER_URL + nsp, clientOptions(mode, extra));
+  const socket = io(mode.url + nsp, clientOptions(mode, extra));
   tracker.add(socket);
   const err = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no connect_error from ${nsp}`)), WAIT_TIMEOUT);
@@ -206,4 +257,4 @@ export function serverDisconnectReason(observer, socketId, ms = WAIT_TIMEOUT) {
   return eventually(() => ask(observer, "get-disconnect-reason", socketId), ms, `the server's reason for ${socketId}`);
 }
 
-export { io, Manager };
+export { io, Manager, msgpackParser };

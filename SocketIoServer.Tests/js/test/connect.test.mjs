@@ -1,7 +1,7 @@
 // Connecting in each transport mode: the session, the "auth" echo, and the handshake the server saw.
 import { describe, test, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { MODES, TEST_TIMEOUT, Tracker, connect, ask, waitFor, SERVER_URL } from "../lib/helpers.mjs";
+import { MODES, TEST_TIMEOUT, Tracker, connect, ask, waitFor } from "../lib/helpers.mjs";
 
 for (const mode of MODES) {
   describe(`connect [${mode.name}]`, () => {
@@ -56,7 +56,7 @@ for (const mode of MODES) {
 
       assert.equal(typeof handshake.url, "string");
       assert.ok(handshake.url.startsWith("/socket.io/?"), `url ${handshake.url}`);
-      const url = new URL(handshake.url, SERVER_URL);
+      const url = new URL(handshake.url, mode.url);
       assert.equal(url.searchParams.get("room"), "lobby");
       assert.equal(url.searchParams.get("unicode"), "é😀");
       assert.equal(url.searchParams.get("EIO"), "4");

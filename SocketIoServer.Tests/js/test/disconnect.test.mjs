@@ -2,7 +2,7 @@
 import { describe, test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import {
-  MODES, TEST_TIMEOUT, SERVER_URL, Tracker, Manager, clientOptions, connect, askAll, waitFor, serverDisconnectReason, sleep,
+  MODES, TEST_TIMEOUT, Tracker, Manager, clientOptions, connect, askAll, waitFor, serverDisconnectReason, sleep,
 } from "../lib/helpers.mjs";
 
 for (const mode of MODES) {
@@ -30,7 +30,7 @@ for (const mode of MODES) {
     test("disconnect-me(false) → client \"io server disconnect\", server \"server namespace disconnect\"", { timeout: TEST_TIMEOUT }, async () => {
       // A second namespace on the same Manager keeps the client from closing the engine itself once its last
       // namespace socket is gone, so that the test sees whether the server kept the connection open.
-      const manager = tracker.addManager(new Manager(SERVER_URL, clientOptions(mode)));
+      const manager = tracker.addManager(new Manager(mode.url, clientOptions(mode)));
       const socket = await connect(tracker, mode, "/", { manager });
       const sibling = await connect(tracker, mode, "/custom", { manager });
       const observer = await connect(tracker, mode);

@@ -1,7 +1,7 @@
 // Events and acknowledgements with JSON arguments, both directions.
 import { describe, test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { MODES, TEST_TIMEOUT, Tracker, connect, ask, askAll, waitFor, collect, sleep } from "../lib/helpers.mjs";
+import { MODES, TEST_TIMEOUT, Tracker, connect, ask, askAll, waitFor, collect, sleep, echoed } from "../lib/helpers.mjs";
 
 /** Argument lists the server must echo back unchanged. */
 const ARG_CASES = [
@@ -36,11 +36,11 @@ for (const mode of MODES) {
       test(`message → message-back: ${name}`, { timeout: TEST_TIMEOUT }, async () => {
         const back = waitFor(socket, "message-back");
         socket.emit("message", ...args);
-        assert.deepEqual(await back, args);
+        assert.deepEqual(await back, echoed(mode, args));
       });
 
       test(`message-with-ack: ${name}`, { timeout: TEST_TIMEOUT }, async () => {
-        assert.deepEqual(await askAll(socket, "message-with-ack", ...args), args);
+        assert.deepEqual(await askAll(socket, "message-with-ack", ...args), echoed(mode, args));
       });
     }
 

@@ -2,7 +2,7 @@
 import { describe, test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import {
-  MODES, TEST_TIMEOUT, SERVER_URL, Tracker, Manager, clientOptions, connect, connectError, ask, askAll, askList, waitFor,
+  MODES, TEST_TIMEOUT, Tracker, Manager, clientOptions, connect, connectError, ask, askAll, askList, waitFor,
 } from "../lib/helpers.mjs";
 
 for (const mode of MODES) {
@@ -11,7 +11,7 @@ for (const mode of MODES) {
     afterEach(() => tracker.closeAll());
 
     test("\"/\" and \"/custom\" share one engine connection through one Manager", { timeout: TEST_TIMEOUT }, async () => {
-      const manager = tracker.addManager(new Manager(SERVER_URL, clientOptions(mode)));
+      const manager = tracker.addManager(new Manager(mode.url, clientOptions(mode)));
       const main = await connect(tracker, mode, "/", { manager, auth: { name: "main" } });
       let customAuth;
       const custom = await connect(tracker, mode, "/custom", { manager, auth: { name: "custom" } }, (s) => {
@@ -48,7 +48,7 @@ for (const mode of MODES) {
     });
 
     test("rooms are per namespace: a socket of \"/custom\" is not in \"/\"'s rooms", { timeout: TEST_TIMEOUT }, async () => {
-      const manager = tracker.addManager(new Manager(SERVER_URL, clientOptions(mode)));
+      const manager = tracker.addManager(new Manager(mode.url, clientOptions(mode)));
       const main = await connect(tracker, mode, "/", { manager });
       const custom = await connect(tracker, mode, "/custom", { manager });
       const mainIds = (await askList(main, "fetch-sockets", { rooms: [main.id, custom.id] })).map((s) => s.id);
@@ -67,7 +67,7 @@ for (const mode of MODES) {
     });
 
     test("two dynamic namespaces on one Manager are separate namespaces", { timeout: TEST_TIMEOUT }, async () => {
-      const manager = tracker.addManager(new Manager(SERVER_URL, clientOptions(mode)));
+      const manager = tracker.addManager(new Manager(mode.url, clientOptions(mode)));
       const events = {};
       const a = await connect(tracker, mode, "/dynamic-1", { manager }, (s) => (events.a = waitFor(s, "auth")));
       const b = await connect(tracker, mode, "/dynamic-20", { manager }, (s) => (events.b = waitFor(s, "auth")));
@@ -86,7 +86,7 @@ for (const mode of MODES) {
     }
 
     test("a refused namespace does not affect \"/\" on the same Manager", { timeout: TEST_TIMEOUT }, async () => {
-      const manager = tracker.addManager(new Manager(SERVER_URL, clientOptions(mode)));
+      const manager = tracker.addManager(new Manager(mode.url, clientOptions(mode)));
       const main = await connect(tracker, mode, "/", { manager });
       const other = tracker.add(manager.socket("/other"));
       const [err] = await waitFor(other, "connect_error");

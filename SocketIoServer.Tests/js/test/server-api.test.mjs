@@ -4,7 +4,7 @@
 import { describe, test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import {
-  MODES, TEST_TIMEOUT, SERVER_URL, Tracker, Manager, clientOptions, connect, ask, askAll, askList, waitFor, uid,
+  MODES, TEST_TIMEOUT, Tracker, Manager, clientOptions, connect, ask, askAll, askList, waitFor, uid,
   serverDisconnectReason, sleep,
 } from "../lib/helpers.mjs";
 
@@ -224,7 +224,7 @@ for (const mode of MODES) {
 
     test("close=false: the selected sockets see \"io server disconnect\", the connection stays", { timeout: TEST_TIMEOUT }, async () => {
       const room = uid("room-");
-      const manager = tracker.addManager(new Manager(SERVER_URL, clientOptions(mode)));
+      const manager = tracker.addManager(new Manager(mode.url, clientOptions(mode)));
       const target = await connect(tracker, mode, "/", { manager });
       const sibling = await connect(tracker, mode, "/custom", { manager });
       const other = await connect(tracker, mode);
@@ -256,7 +256,7 @@ for (const mode of MODES) {
 
     test("close=true: \"io server disconnect\" and the whole connection closes", { timeout: TEST_TIMEOUT }, async () => {
       const room = uid("room-");
-      const manager = tracker.addManager(new Manager(SERVER_URL, clientOptions(mode)));
+      const manager = tracker.addManager(new Manager(mode.url, clientOptions(mode)));
       const target = await connect(tracker, mode, "/", { manager });
       const sibling = await connect(tracker, mode, "/custom", { manager });
       const other = await connect(tracker, mode);

@@ -24,7 +24,7 @@ public class BroadcastBenchmarks
     public void Setup()
     {
         _server = BenchServer.StartAsync(Receivers).GetAwaiter().GetResult();
-        _encoded = new BroadcastPacket("/", "chat", _args).Encoded;
+        _encoded = new BroadcastPacket("/", "chat", _args).EncodeWith(JsonPacketParser.Instance);
         _waits = new Task[Receivers];
     }
 
@@ -80,6 +80,6 @@ public class BroadcastEncodeBenchmarks
 {
     private readonly object?[] _args = [Payloads.Chat];
 
-    [Benchmark(Description = "new BroadcastPacket(chat).Encoded")]
-    public EncodedPacket EncodeOnce() => new BroadcastPacket("/", "chat", _args).Encoded;
+    [Benchmark(Description = "new BroadcastPacket(chat).EncodeWith(json)")]
+    public EncodedPacket EncodeOnce() => new BroadcastPacket("/", "chat", _args).EncodeWith(JsonPacketParser.Instance);
 }
