@@ -24,4 +24,9 @@ catch (Microsoft.Extensions.Options.OptionsValidationException ex)
     Console.Error.WriteLine($"error: {string.Join("; ", ex.Failures)}");
     return 2;
 }
+catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 2;
+}
 return 0;

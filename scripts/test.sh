@@ -71,7 +71,7 @@ start_chat_server() { # store port [DATABASE_URL]
   local store=$1 port=$2 database_url=${3:-}
   rm -rf "$ARTIFACTS/chat-$store" && mkdir -p "$ARTIFACTS/chat-$store"
   (cd "$ARTIFACTS/chat-$store" && JWT_SECRET="$CHAT_SECRET" PORT="$port" DATABASE_URL="$database_url" \
-    dotnet "$ROOT/SocketIoServer/bin/Release/net10.0/SocketIoServer.dll" > "$ARTIFACTS/chat-$store.log" 2>&1) &
+    exec dotnet "$ROOT/SocketIoServer/bin/Release/net10.0/SocketIoServer.dll" > "$ARTIFACTS/chat-$store.log" 2>&1) &
   chat_pids+=($!); chat_urls+=("$store=http://localhost:$port")
 }
 CHAT_PORT=$((INTEROP_PORT + 10))

@@ -12,7 +12,7 @@ public sealed class FixtureOptionsTests
         Assert.That(FixtureOptions.Parse(["--allow-eio3", "--port", "0"]).AllowEio3, Is.True);
     }
 
-    [TestCase("--parser")]
+    [TestCase("--redis-streams")]
     [TestCase("--redis")]
     public void Flags_not_built_yet_are_still_refused(string flag)
     {

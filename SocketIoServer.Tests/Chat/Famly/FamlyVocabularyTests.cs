@@ -224,6 +224,26 @@ public sealed partial class FamlyVocabularyTests
     }
 
     [Test]
+    public async Task APresenceStorm_SendsAtMostOneBroadcastPerTwoSeconds()
+    {
+        await using var server = await ChatTestServer.StartAsync();
+        await server.CreateChatAsync("alice", "dm", "bob");
+        await using var bob = await ConnectAsync(server, "bob");
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < 6; i++)
+        {
+            var device = await ConnectAsync(server, "alice");
+            await device.DisposeAsync();
+        }
+        var stormTook = DateTime.UtcNow - started;
+        await bob.Events.WaitAsync("presence:update", e => e.Args[0]!["status"]!.GetValue<string>() == "offline", TimeSpan.FromSeconds(8));
+        var updates = bob.Events.Named("presence:update");
+        // one report per started 2 s of storm, plus the final status
+        Assert.That(updates, Has.Count.LessThanOrEqualTo((int)(stormTook.TotalSeconds / 2) + 2), string.Join(", ", updates.Select(u => u.ArgsJson)));
+        Assert.That(updates[^1].Args[0]!["status"]!.GetValue<string>(), Is.EqualTo("offline"), "the last word is the truth");
+    }
+
+    [Test]
     public async Task RoomLeave_StopsTheChatsBroadcasts_AndIsIdempotent()
     {
         await using var server = await ChatTestServer.StartAsync();
