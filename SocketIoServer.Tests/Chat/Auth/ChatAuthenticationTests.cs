@@ -17,7 +17,7 @@ public sealed class ChatAuthenticationTests
         var auth = new ChatAuthentication(Jwt, NullLogger<ChatAuthentication>.Instance);
         return await TestHost.StartAsync(_ => { }, io =>
         {
-            foreach (var name in new[] { "/", "/messages" })
+            foreach (var name in new[] { "/", "/messages", "/notifications" })
             {
                 io.Of(name).Use(auth.Authenticate);
                 io.Of(name).OnConnection(socket => socket.Emit("me", ChatAuthentication.UserOf(socket).UserId, socket.Data["userId"]));
@@ -74,7 +74,7 @@ public sealed class ChatAuthenticationTests
     private static IEnumerable<TestCaseData> Refusals()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        foreach (var nsp in new[] { "/", "/messages" })
+        foreach (var nsp in new[] { "/", "/messages", "/notifications" })
         {
             yield return new TestCaseData(nsp, "{}", "missing_token").SetName($"{nsp} missing");
             yield return new TestCaseData(nsp, """{"token":"garbage"}""", "invalid_token").SetName($"{nsp} malformed");

@@ -192,6 +192,27 @@ public sealed partial class FamlyVocabularyTests
     }
 
     [Test]
+    public async Task AStoreFailure_IsAnInternalError_WithACorrelationId_AndTheConnectionGoesOn()
+    {
+        await using var server = await ChatTestServer.StartAsync();
+        var chatId = await server.CreateChatAsync("alice", "dm", "bob");
+        await using var alice = await ConnectAsync(server, "alice");
+        // break the store under the server: the messages table is gone
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "chat.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP TABLE messages";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var ack = await AckAsync(alice, "message:send", new { chatId, body = "lost?", clientId = "c1" });
+        Assert.That(AssertError(ack, "INTERNAL"), Is.EqualTo("Internal server error"), "no internals leak to the client");
+        AssertOk(await AckAsync(alice, "presence:ping", new { }));
+        Assert.That(alice.Events.Count("message:new"), Is.Zero, "nothing broadcast that was not stored");
+    }
+
+    [Test]
     public async Task PresencePing_AnswersServerTime()
     {
         await using var server = await ChatTestServer.StartAsync();
