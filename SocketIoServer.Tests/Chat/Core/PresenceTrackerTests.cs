@@ -89,4 +89,27 @@ public sealed class PresenceTrackerTests
         Assert.That(tracker.IsOnline("u"), Is.True);
         Assert.That(reports, Is.EqualTo(new[] { ("u", true) }));
     }
+
+    [Test]
+    public void ManyUsersComingAndGoing_AreForgottenOnceSettled_AndStillThrottledRight()
+    {
+        var clock = new ManualTimeProvider();
+        var (tracker, reports) = Create(clock);
+        for (var i = 0; i < 5000; i++)
+        {
+            tracker.Connected("u" + i, "s");
+            tracker.Disconnected("u" + i, "s");
+        }
+        clock.Advance(3000 * Ms); // the offline reports go out at the end of each user's quiet period
+        clock.Advance(3000 * Ms); // and those quiet periods are over too
+        tracker.Connected("late", "s"); // the 4097th entry makes room by dropping settled users
+        Assert.Multiple(() =>
+        {
+            Assert.That(tracker.IsOnline("late"), Is.True);
+            Assert.That(tracker.IsOnline("u0"), Is.False);
+            Assert.That(reports.Count(r => r.User == "u0"), Is.EqualTo(2), "online, then (after the quiet period) offline");
+        });
+        tracker.Connected("u0", "again");
+        Assert.That(reports[^1], Is.EqualTo(("u0", true)), "a forgotten user is reported again when back");
+    }
 }

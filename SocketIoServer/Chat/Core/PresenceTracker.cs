@@ -53,7 +53,11 @@ public sealed class PresenceTracker : IDisposable
         (bool Online, DateTimeOffset At)? report;
         lock (_gate)
         {
-            if (!_users.TryGetValue(userId, out var p)) _users[userId] = p = new UserPresence();
+            if (!_users.TryGetValue(userId, out var p))
+            {
+                if (_users.Count >= 4096) DropSettled();
+                _users[userId] = p = new UserPresence();
+            }
             p.LastSeen = _time.GetUtcNow();
             if (!p.Sockets.Add(socketId) || p.Sockets.Count != 1) return;
             report = Transition(userId, p);
@@ -98,6 +102,14 @@ public sealed class PresenceTracker : IDisposable
         var wait = Throttle - _time.GetElapsedTime(p.ReportedAt);
         p.Pending = _time.CreateTimer(static s => ((PendingReport)s!).Fire(), new PendingReport(this, userId), wait, Timeout.InfiniteTimeSpan);
         return null;
+    }
+
+    // under the gate: forget offline users whose quiet period is over (their last-seen time is in the store), so
+    // memory follows the users online now rather than every user ever seen
+    private void DropSettled()
+    {
+        foreach (var (userId, p) in _users.ToList())
+            if (p.Sockets.Count == 0 && p.Pending is null && _time.GetElapsedTime(p.ReportedAt) >= Throttle) _users.Remove(userId);
     }
 
     private sealed record PendingReport(PresenceTracker Tracker, string UserId)
