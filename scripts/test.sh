@@ -28,8 +28,14 @@ dotnet build SocketIoServer.sln -c Release -nologo -v quiet > "$ARTIFACTS/build.
 # TEST_DATABASE_URL set beforehand is used as it is. If it cannot start, the PostgreSQL tests fail (never skip).
 source scripts/postgres.sh
 if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
-  trap pg_test_stop EXIT
+  trap 'pg_test_stop; redis_test_stop' EXIT
   pg_test_start || log "PostgreSQL did not start: the PostgreSQL store tests will fail"
+fi
+
+# a throwaway Redis for the adapter tests (scripts/redis.sh); a TEST_REDIS_URL set beforehand is used as it is
+source scripts/redis.sh
+if [[ -z "${TEST_REDIS_URL:-}" ]]; then
+  redis_test_start || log "Redis did not start: the Redis tests will fail"
 fi
 
 dotnet_passed=0; dotnet_failed=0
@@ -94,6 +100,7 @@ log "running the JavaScript tests"
 js_status=$?
 kill "$server_pid" "${chat_pids[@]}" 2>/dev/null; wait "$server_pid" "${chat_pids[@]}" 2>/dev/null
 pg_test_stop
+redis_test_stop
 grep -E "^not ok" -A 12 "$ARTIFACTS/js.tap" | head -120 >&2 || true
 js_passed=$(grep -E "^# pass " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
 js_failed=$(grep -E "^# fail " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SocketIoServer.Parser.MsgPack;
+using StackExchange.Redis;
+
+namespace SocketIoServer.Server.Adapters.Redis;
+
+/// <summary>
+/// The adapter of npm <c>@socket.io/redis-adapter</c> 8.x, on the same channels and with the same MessagePack
+/// messages, so that C# and Node.js nodes share one cluster: a broadcast is published on
+/// <c>{key}#{nsp}#</c> (or <c>{key}#{nsp}#{room}#</c> for one room) as <c>[uid, packet, {rooms, except, flags}]</c>
+/// and every other node delivers it to its own sockets; the server count is the number of subscribers of the
+/// request channel. Rooms live on each node (the in-memory adapter underneath).
+/// </summary>
+public partial class RedisAdapter : InMemoryAdapter
+{
+    private readonly RedisAdapterFactory _factory;
+    private readonly string _uid = Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
+    private readonly RedisChannel _broadcastPattern;
+
+    public RedisAdapter(Namespace nsp, RedisAdapterFactory factory) : base(nsp)
+    {
+        _factory = factory;
+        var prefix = factory.Options.Key;
+        BroadcastChannel = prefix + "#" + nsp.Name + "#";
+        RequestChannel = prefix + "-request#" + nsp.Name + "#";
+        ResponseChannel = prefix + "-response#" + nsp.Name + "#";
+        _broadcastPattern = RedisChannel.Pattern(BroadcastChannel + "*");
+    }
+
+    /// <summary>This node's id in the cluster (6 characters, as <c>uid2(6)</c>).</summary>
+    public string Uid => _uid;
+
+    internal string BroadcastChannel { get; }
+
+    internal string RequestChannel { get; }
+
+    internal string ResponseChannel { get; }
+
+    private ISubscriber Subscriber => _factory.Redis.GetSubscriber();
+
+    public override async Task InitAsync(CancellationToken cancellationToken)
+    {
+        await Subscriber.SubscribeAsync(_broadcastPattern, (channel, message) => OnBroadcast(channel!, message!));
+        await Subscriber.SubscribeAsync(RedisChannel.Literal(RequestChannel), (_, _) => { });
+    }
+
+    public override async Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
+    {
+        if (!options.Local)
+        {
+            var channel = options.Rooms.Count == 1 ? BroadcastChannel + options.Rooms.First() + "#" : BroadcastChannel;
+            await Subscriber.PublishAsync(RedisChannel.Literal(channel), RedisMessages.EncodeBroadcast(_uid, packet, options));
+        }
+        await base.BroadcastAsync(packet, options);
+    }
+
+    /// <summary>A broadcast from another node: delivered to this node's sockets (never published again).</summary>
+    private void OnBroadcast(string channel, byte[] message)
+    {
+        if (!channel.StartsWith(BroadcastChannel, StringComparison.Ordinal)) return;
+        var room = channel.Length > BroadcastChannel.Length ? channel[BroadcastChannel.Length..^1] : "";
+        if (room.Length > 0 && !Rooms.ContainsKey(room)) return; // none of our sockets is in that room
+        try
+        {
+            if (RedisMessages.DecodeBroadcast(message) is not { } broadcast || broadcast.Uid == _uid) return;
+            if (broadcast.Packet.Namespace != Namespace.Name) return;
+            _ = base.BroadcastAsync(broadcast.Packet, broadcast.Options with { Local = true });
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or Parser.PacketParseException)
+        {
+            Namespace.Server.Log.HandlerFailed("redis broadcast on " + channel, ex);
+        }
+    }
+
+    /// <summary>The nodes subscribed to this namespace's request channel (this one included), as Node.js counts them.</summary>
+    public override async Task<int> ServerCountAsync()
+    {
+        var result = await _factory.Redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", RequestChannel);
+        var values = (RedisResult[])result!;
+        return values.Length >= 2 ? (int)values[1] : 1;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await Subscriber.UnsubscribeAsync(_broadcastPattern);
+        await Subscriber.UnsubscribeAsync(RedisChannel.Literal(RequestChannel));
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SocketIoServer.Parser.MsgPack;
+
+namespace SocketIoServer.Server.Adapters.Redis;
+
+/// <summary>
+/// The MessagePack messages of npm <c>@socket.io/redis-adapter</c> (notepack.io): a broadcast is
+/// <c>[uid, {type: 2, data: [event, ...args], nsp}, {rooms: [...], except: [...], flags: {...}}]</c>, binary arguments
+/// as msgpack <c>bin</c>; the flags carry only what was set (<c>volatile</c>, <c>compress</c>, <c>timeout</c>).
+/// </summary>
+internal static class RedisMessages
+{
+    public sealed record Broadcast(string Uid, BroadcastPacket Packet, BroadcastOptions Options);
+
+    public static byte[] EncodeBroadcast(string uid, BroadcastPacket packet, BroadcastOptions options)
+    {
+        var encoder = MsgPackEncoder.Rent();
+        try
+        {
+            var writer = encoder.Writer;
+            writer.WriteArrayHeader(3);
+            writer.WriteString(uid);
+            writer.WriteMapHeader(3);
+            writer.WriteString("type"u8);
+            writer.WriteInteger(2);
+            writer.WriteString("data"u8);
+            writer.WriteArrayHeader(packet.Args.Count + 1);
+            writer.WriteString(packet.EventName);
+            foreach (var arg in packet.Args) encoder.WriteValue(arg);
+            writer.WriteString("nsp"u8);
+            writer.WriteString(packet.Namespace);
+            WriteOptions(encoder, options);
+            return encoder.ToPacket().Text.ToArray();
+        }
+        finally
+        {
+            encoder.Return();
+        }
+    }
+
+    private static void WriteOptions(MsgPackEncoder encoder, BroadcastOptions options)
+    {
+        var writer = encoder.Writer;
+        writer.WriteMapHeader(3);
+        writer.WriteString("rooms"u8);
+        writer.WriteArrayHeader(options.Rooms.Count);
+        foreach (var room in options.Rooms) writer.WriteString(room);
+        writer.WriteString("except"u8);
+        writer.WriteArrayHeader(options.Except.Count);
+        foreach (var room in options.Except) writer.WriteString(room);
+        writer.WriteString("flags"u8);
+        var flags = (options.Volatile ? 1 : 0) + (options.Compress ? 0 : 1) + (options.Timeout is null ? 0 : 1);
+        writer.WriteMapHeader(flags);
+        if (options.Volatile)
+        {
+            writer.WriteString("volatile"u8);
+            writer.WriteBoolean(true);
+        }
+        if (!options.Compress)
+        {
+            writer.WriteString("compress"u8);
+            writer.WriteBoolean(false);
+        }
+        if (options.Timeout is { } timeout)
+        {
+            writer.WriteString("timeout"u8);
+            writer.WriteInteger((long)timeout.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>A broadcast message; null when it is not one (another kind of message on the channel).</summary>
+    public static Broadcast? DecodeBroadcast(byte[] message)
+    {
+        if (MsgPackToJson.Decode(message, 0, out _) is not JsonArray { Count: 3 } parts) return null;
+        if (parts[0] is not JsonValue uid || uid.GetValueKind() != JsonValueKind.String) return null;
+        if (parts[1] is not JsonObject packet || parts[2] is not JsonObject opts) return null;
+        if (packet["data"] is not JsonArray { Count: > 0 } data || data[0] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
+            return null;
+        var nsp = packet["nsp"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "/";
+        var args = new object?[data.Count - 1];
+        for (var i = 1; i < data.Count; i++)
+        {
+            var node = data[i];
+            data[i] = null; // detach, so that the node can be written as an argument of its own
+            args[i - 1] = node;
+        }
+        var flags = opts["flags"] as JsonObject;
+        var options = new BroadcastOptions
+        {
+            Rooms = Strings(opts["rooms"]),
+            Except = Strings(opts["except"]),
+            Volatile = flags?["volatile"] is JsonValue v && v.GetValueKind() == JsonValueKind.True,
+            Compress = !(flags?["compress"] is JsonValue c && c.GetValueKind() == JsonValueKind.False),
+        };
+        return new Broadcast(uid.GetValue<string>(), new BroadcastPacket(nsp, name.GetValue<string>(), args), options);
+    }
+
+    private static IReadOnlySet<string> Strings(JsonNode? node)
+    {
+        if (node is not JsonArray array || array.Count == 0) return BroadcastOptions.EmptySet;
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in array)
+            if (item is JsonValue v && v.GetValueKind() == JsonValueKind.String) set.Add(v.GetValue<string>());
+            else if (item is JsonValue number && number.GetValueKind() == JsonValueKind.Number) set.Add(number.ToJsonString()); // Node.js rooms may be numbers
+        return set;
+    }
+}
