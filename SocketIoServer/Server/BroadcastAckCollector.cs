@@ -2,18 +2,29 @@ using System.Text.Json.Nodes;
 
 namespace SocketIoServer.Server;
 
-/// <summary>Gathers the acknowledgements of one broadcast until every receiver answered or time ran out.</summary>
+/// <summary>
+/// Gathers the acknowledgements of one broadcast until every receiver answered or time ran out. As Node.js's
+/// broadcast operator: each node reports how many of its sockets got the packet (<see cref="AddExpected"/>), and the
+/// broadcast is complete once as many nodes as the server count reported and every counted receiver answered.
+/// </summary>
 internal sealed class BroadcastAckCollector
 {
     private readonly Lock _gate = new();
     private readonly List<JsonNode?> _responses = new();
     private readonly TaskCompletionSource<IReadOnlyList<JsonNode?>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _expected;
-    private bool _counted;
+    private int _nodesCounted;
+    private int _nodes = -1; // unknown until the server count is in
 
+    /// <summary>One node's number of receivers.</summary>
     public void AddExpected(int count)
     {
-        lock (_gate) _expected += count;
+        lock (_gate)
+        {
+            _expected += count;
+            _nodesCounted++;
+            CompleteIfDone();
+        }
     }
 
     /// <summary>One client's answer: as Node.js, its first argument is its response.</summary>
@@ -26,18 +37,19 @@ internal sealed class BroadcastAckCollector
         }
     }
 
-    public void AllNodesCounted()
+    /// <summary>How many nodes will report a count (the adapter's server count).</summary>
+    public void SetServerCount(int nodes)
     {
         lock (_gate)
         {
-            _counted = true;
+            _nodes = nodes;
             CompleteIfDone();
         }
     }
 
     private void CompleteIfDone()
     {
-        if (_counted && _responses.Count >= _expected) _done.TrySetResult(_responses.ToList());
+        if (_nodes >= 0 && _nodesCounted >= _nodes && _responses.Count >= _expected) _done.TrySetResult(_responses.ToList());
     }
 
     public async Task<IReadOnlyList<JsonNode?>> WaitAsync(TimeSpan? timeout)

@@ -73,7 +73,8 @@ public readonly struct BroadcastOperator
         var collector = new BroadcastAckCollector();
         var packet = new BroadcastPacket(_namespace.Name, eventName, args, _namespace.NextAckId());
         await _namespace.Adapter.BroadcastWithAckAsync(packet, _options, collector.AddExpected, collector.OnAck);
-        collector.AllNodesCounted();
+        // a local broadcast hears from this node only; otherwise from every node of the cluster
+        collector.SetServerCount(_options.Local ? 1 : await _namespace.Adapter.ServerCountAsync());
         return await collector.WaitAsync(_options.Timeout);
     }
 

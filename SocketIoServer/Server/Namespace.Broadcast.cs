@@ -49,4 +49,30 @@ public sealed partial class Namespace
         ThrowIfReserved(eventName);
         return Adapter.ServerSideEmitAsync(eventName, args, expectAck: true, timeout: timeout);
     }
+
+    private List<KeyValuePair<string, Action<ServerSideEvent>>> _serverSideHandlers = new();
+
+    /// <summary>Handles an event other nodes send with <c>ServerSideEmitAsync</c> (Node.js's <c>io.on(event)</c> for server-side events).</summary>
+    public Namespace OnServerSideEvent(string eventName, Action<ServerSideEvent> handler)
+    {
+        lock (_gate) _serverSideHandlers = [.. _serverSideHandlers, new(eventName, handler)];
+        return this;
+    }
+
+    /// <summary>Called by a cluster adapter with an event from another node.</summary>
+    public void DispatchServerSideEvent(ServerSideEvent serverSideEvent)
+    {
+        foreach (var (name, handler) in _serverSideHandlers)
+        {
+            if (name != serverSideEvent.Name) continue;
+            try
+            {
+                handler(serverSideEvent);
+            }
+            catch (Exception ex)
+            {
+                Server.Log.HandlerFailed("server-side event " + serverSideEvent.Name, ex);
+            }
+        }
+    }
 }

@@ -26,16 +26,22 @@ public sealed class RedisAdapterTests
         }
     }
 
-    private static async Task<Node> StartNodeAsync(string key)
+    private static async Task<Node> StartNodeAsync(string key, string name = "node", TimeSpan? requestsTimeout = null)
     {
-        var factory = await RedisAdapterFactory.ConnectAsync(RedisTestServer.Url, new RedisAdapterOptions { Key = key });
+        var factory = await RedisAdapterFactory.ConnectAsync(RedisTestServer.Url,
+            new RedisAdapterOptions { Key = key, RequestsTimeout = requestsTimeout ?? TimeSpan.FromSeconds(5) });
         var (app, url) = await TestHost.StartAsync(o => o.AdapterFactory = factory.Create, io =>
         {
-            io.OnConnection(socket => socket.On("join", e =>
+            io.OnConnection(socket =>
             {
-                socket.Join(e.Arg<string>(0)!);
-                e.Ack();
-            }));
+                socket.Data["node"] = name;
+                socket.On("join", e =>
+                {
+                    socket.Join(e.Arg<string>(0)!);
+                    e.Ack();
+                });
+            });
+            io.MainNamespace.OnServerSideEvent("ping-nodes", e => e.Ack(new JsonObject { ["from"] = name, ["got"] = e.Args[0]?.DeepClone() }));
         });
         return new Node { App = app, Url = url, Factory = factory };
     }
@@ -114,4 +120,92 @@ public sealed class RedisAdapterTests
     [TestCase("cache:6379,password=x", "cache:6379,password=x")]
     public void RedisUrls_BecomeConfigurationStrings(string url, string expected) =>
         Assert.That(RedisAdapterFactory.ToConfiguration(url), Is.EqualTo(expected));
+
+    [Test]
+    public async Task FetchSockets_SeesEverySocketOfTheCluster_WithHandshakeRoomsAndData()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StartNodeAsync(key, "a");
+        await using var b = await StartNodeAsync(key, "b");
+        await using var onA = await ClientAsync(a, "r");
+        await using var onB = await ClientAsync(b, "r");
+
+        var sockets = await a.Io.To("r").FetchSocketsAsync();
+        Assert.That(sockets.Select(s => s.Id), Is.EquivalentTo(new[] { onA.Id, onB.Id }));
+        var remote = sockets.Single(s => s.Id == onB.Id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(remote.Rooms, Is.EquivalentTo(new[] { onB.Id, "r" }));
+            Assert.That(remote.Data["node"]?.ToString(), Is.EqualTo("b"));
+            Assert.That(remote.Handshake.Query["EIO"], Is.EqualTo("4"));
+            Assert.That(remote.Handshake.Url, Does.StartWith("/socket.io/"));
+        });
+        Assert.That(await a.Io.MainNamespace.Adapter.SocketsAsync(new HashSet<string> { "r" }), Is.EquivalentTo(new[] { onA.Id, onB.Id }));
+    }
+
+    [Test]
+    public async Task SocketsJoinLeaveAndDisconnect_ReachSocketsOnOtherNodes()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StartNodeAsync(key, "a");
+        await using var b = await StartNodeAsync(key, "b");
+        await using var onB = await ClientAsync(b, "r", "news");
+
+        await a.Io.In("r").SocketsJoinAsync("joined-remotely");
+        await TestWait.UntilAsync(() => b.Io.MainNamespace.Sockets[onB.Id].Rooms.Contains("joined-remotely"), "the remote join");
+        await a.Io.In("r").SocketsLeaveAsync("r");
+        await TestWait.UntilAsync(() => !b.Io.MainNamespace.Sockets[onB.Id].Rooms.Contains("r"), "the remote leave");
+        await a.Io.In("joined-remotely").DisconnectSocketsAsync();
+        Assert.That(await onB.Disconnected.Within("the remote disconnect"), Is.EqualTo("io server disconnect"));
+    }
+
+    [Test]
+    public async Task ServerSideEmit_ReachesTheOtherNodes_AndCollectsTheirAnswers()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StartNodeAsync(key, "a");
+        await using var b = await StartNodeAsync(key, "b");
+        await using var c = await StartNodeAsync(key, "c");
+
+        var answers = await a.Io.MainNamespace.ServerSideEmitWithAckAsync("ping-nodes", TimeSpan.FromSeconds(5), 42);
+        Assert.That(answers.Select(r => r[0]!["from"]!.GetValue<string>()), Is.EquivalentTo(new[] { "b", "c" }), "every other node, not itself");
+        Assert.That(answers.Select(r => r[0]!["got"]!.GetValue<int>()), Is.All.EqualTo(42));
+
+        var heard = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Io.MainNamespace.OnServerSideEvent("no-ack", e => heard.TrySetResult(e.Args[0]!.GetValue<int>()));
+        await a.Io.MainNamespace.ServerSideEmitAsync("no-ack", 7);
+        Assert.That(await heard.Task.Within("the server-side event"), Is.EqualTo(7));
+    }
+
+    [Test]
+    public async Task BroadcastAcks_ComeFromEveryNode()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StartNodeAsync(key, "a");
+        await using var b = await StartNodeAsync(key, "b");
+        await using var onA = await ClientAsync(a, "r");
+        await using var onB = await ClientAsync(b, "r");
+        onA.Socket.On("question", r => r.CallbackAsync("from A"));
+        onB.Socket.On("question", r => r.CallbackAsync("from B"));
+
+        var answers = await a.Io.To("r").Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question", 1);
+        Assert.That(answers.Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "from A", "from B" }));
+    }
+
+    [Test]
+    public async Task ARequestToANodeThatDoesNotAnswer_TimesOutCleanly()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StartNodeAsync(key, "a", TimeSpan.FromMilliseconds(500));
+        // a "node" that is subscribed (so it counts) but never answers: a crashed process whose connection lingers
+        await using var silent = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisAdapterFactory.ToConfiguration(RedisTestServer.Url));
+        await silent.GetSubscriber().SubscribeAsync(StackExchange.Redis.RedisChannel.Literal(key + "-request#/#"), (_, _) => { });
+        Assert.That(await a.Io.MainNamespace.Adapter.ServerCountAsync(), Is.EqualTo(2));
+
+        var error = Assert.ThrowsAsync<TimeoutException>(() => a.Io.FetchSocketsAsync());
+        Assert.That(error!.Message, Does.Contain("fetchSockets"));
+        await using var client = await ClientAsync(a, "r", "news");
+        await a.Io.To("r").EmitAsync("news", "still working");
+        await client.Events.WaitAsync("news");
+    }
 }

@@ -10,8 +10,10 @@ namespace SocketIoServer.Server.Adapters.Redis;
 /// The adapter of npm <c>@socket.io/redis-adapter</c> 8.x, on the same channels and with the same MessagePack
 /// messages, so that C# and Node.js nodes share one cluster: a broadcast is published on
 /// <c>{key}#{nsp}#</c> (or <c>{key}#{nsp}#{room}#</c> for one room) as <c>[uid, packet, {rooms, except, flags}]</c>
-/// and every other node delivers it to its own sockets; the server count is the number of subscribers of the
-/// request channel. Rooms live on each node (the in-memory adapter underneath).
+/// and every other node delivers it to its own sockets; requests (fetch sockets, join, leave, disconnect, server-side
+/// emit, broadcasts with acknowledgements) go on <c>{key}-request#{nsp}#</c> and their answers on
+/// <c>{key}-response#{nsp}#</c>; the server count is the number of subscribers of the request channel. Rooms live on
+/// each node (the in-memory adapter underneath).
 /// </summary>
 public partial class RedisAdapter : InMemoryAdapter
 {
@@ -43,7 +45,7 @@ public partial class RedisAdapter : InMemoryAdapter
     public override async Task InitAsync(CancellationToken cancellationToken)
     {
         await Subscriber.SubscribeAsync(_broadcastPattern, (channel, message) => OnBroadcast(channel!, message!));
-        await Subscriber.SubscribeAsync(RedisChannel.Literal(RequestChannel), (_, _) => { });
+        await SubscribeRequestsAsync();
     }
 
     public override async Task BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
@@ -85,7 +87,7 @@ public partial class RedisAdapter : InMemoryAdapter
     public override async ValueTask DisposeAsync()
     {
         await Subscriber.UnsubscribeAsync(_broadcastPattern);
-        await Subscriber.UnsubscribeAsync(RedisChannel.Literal(RequestChannel));
+        await UnsubscribeRequestsAsync();
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
     }

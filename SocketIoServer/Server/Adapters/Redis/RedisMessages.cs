@@ -21,15 +21,7 @@ internal static class RedisMessages
             var writer = encoder.Writer;
             writer.WriteArrayHeader(3);
             writer.WriteString(uid);
-            writer.WriteMapHeader(3);
-            writer.WriteString("type"u8);
-            writer.WriteInteger(2);
-            writer.WriteString("data"u8);
-            writer.WriteArrayHeader(packet.Args.Count + 1);
-            writer.WriteString(packet.EventName);
-            foreach (var arg in packet.Args) encoder.WriteValue(arg);
-            writer.WriteString("nsp"u8);
-            writer.WriteString(packet.Namespace);
+            WritePacket(encoder, packet);
             WriteOptions(encoder, options);
             return encoder.ToPacket().Text.ToArray();
         }
@@ -37,6 +29,109 @@ internal static class RedisMessages
         {
             encoder.Return();
         }
+    }
+
+    /// <summary>A broadcast with acknowledgements, a request: <c>{uid, requestId, type: 7, packet, opts}</c>.</summary>
+    public static byte[] EncodeBroadcastRequest(string uid, string requestId, BroadcastPacket packet, BroadcastOptions options)
+    {
+        var encoder = MsgPackEncoder.Rent();
+        try
+        {
+            var writer = encoder.Writer;
+            writer.WriteMapHeader(5);
+            writer.WriteString("uid"u8);
+            writer.WriteString(uid);
+            writer.WriteString("requestId"u8);
+            writer.WriteString(requestId);
+            writer.WriteString("type"u8);
+            writer.WriteInteger((int)RedisRequestType.Broadcast);
+            writer.WriteString("packet"u8);
+            WritePacket(encoder, packet);
+            writer.WriteString("opts"u8);
+            WriteOptions(encoder, options);
+            return encoder.ToPacket().Text.ToArray();
+        }
+        finally
+        {
+            encoder.Return();
+        }
+    }
+
+    /// <summary>An acknowledgement of a remote client, a response: <c>{type: 9, requestId, packet}</c> (its first argument).</summary>
+    public static byte[] EncodeBroadcastAck(string requestId, JsonNode? firstArgument)
+    {
+        var encoder = MsgPackEncoder.Rent();
+        try
+        {
+            var writer = encoder.Writer;
+            writer.WriteMapHeader(3);
+            writer.WriteString("type"u8);
+            writer.WriteInteger((int)RedisRequestType.BroadcastAck);
+            writer.WriteString("requestId"u8);
+            writer.WriteString(requestId);
+            writer.WriteString("packet"u8);
+            encoder.WriteValue(firstArgument);
+            return encoder.ToPacket().Text.ToArray();
+        }
+        finally
+        {
+            encoder.Return();
+        }
+    }
+
+    /// <summary>The packet as Node.js's broadcast operator builds it: <c>{type: 2, data: [event, ...args], nsp}</c>.</summary>
+    private static void WritePacket(MsgPackEncoder encoder, BroadcastPacket packet)
+    {
+        var writer = encoder.Writer;
+        writer.WriteMapHeader(3);
+        writer.WriteString("type"u8);
+        writer.WriteInteger(2);
+        writer.WriteString("data"u8);
+        writer.WriteArrayHeader(packet.Args.Count + 1);
+        writer.WriteString(packet.EventName);
+        foreach (var arg in packet.Args) encoder.WriteValue(arg);
+        writer.WriteString("nsp"u8);
+        writer.WriteString(packet.Namespace);
+    }
+
+    /// <summary>A request or response: JSON when it starts with '{' (as the adapter writes most), MessagePack otherwise.</summary>
+    public static JsonObject? DecodeRequest(byte[] message)
+    {
+        if (message.Length == 0) return null;
+        if (message[0] == (byte)'{') return JsonNode.Parse(message) as JsonObject;
+        return MsgPackToJson.Decode(message, 0, out _) as JsonObject;
+    }
+
+    /// <summary>The event of a packet object <c>{type: 2, data: [event, ...args], nsp}</c>; null when it is not one.</summary>
+    public static BroadcastPacket? PacketOf(JsonNode? node, long? ackId = null)
+    {
+        if (node is not JsonObject packet || packet["data"] is not JsonArray { Count: > 0 } data
+            || data[0] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
+            return null;
+        var nsp = packet["nsp"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "/";
+        var args = new object?[data.Count - 1];
+        for (var i = 1; i < data.Count; i++)
+        {
+            var arg = data[i];
+            data[i] = null; // detach, so that the node can be written as an argument of its own
+            args[i - 1] = arg;
+        }
+        return new BroadcastPacket(nsp, name.GetValue<string>(), args, ackId);
+    }
+
+    /// <summary>Rooms and exceptions of a request's <c>opts</c>; the flags of a broadcast.</summary>
+    public static BroadcastOptions OptionsOf(JsonNode? node)
+    {
+        var opts = node as JsonObject;
+        var flags = opts?["flags"] as JsonObject;
+        return new BroadcastOptions
+        {
+            Rooms = Strings(opts?["rooms"]),
+            Except = Strings(opts?["except"]),
+            Volatile = flags?["volatile"] is JsonValue v && v.GetValueKind() == JsonValueKind.True,
+            Compress = !(flags?["compress"] is JsonValue c && c.GetValueKind() == JsonValueKind.False),
+            Timeout = flags?["timeout"] is JsonValue t && t.TryGetValue<double>(out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(ms) : null,
+        };
     }
 
     private static void WriteOptions(MsgPackEncoder encoder, BroadcastOptions options)
@@ -74,26 +169,8 @@ internal static class RedisMessages
     {
         if (MsgPackToJson.Decode(message, 0, out _) is not JsonArray { Count: 3 } parts) return null;
         if (parts[0] is not JsonValue uid || uid.GetValueKind() != JsonValueKind.String) return null;
-        if (parts[1] is not JsonObject packet || parts[2] is not JsonObject opts) return null;
-        if (packet["data"] is not JsonArray { Count: > 0 } data || data[0] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
-            return null;
-        var nsp = packet["nsp"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "/";
-        var args = new object?[data.Count - 1];
-        for (var i = 1; i < data.Count; i++)
-        {
-            var node = data[i];
-            data[i] = null; // detach, so that the node can be written as an argument of its own
-            args[i - 1] = node;
-        }
-        var flags = opts["flags"] as JsonObject;
-        var options = new BroadcastOptions
-        {
-            Rooms = Strings(opts["rooms"]),
-            Except = Strings(opts["except"]),
-            Volatile = flags?["volatile"] is JsonValue v && v.GetValueKind() == JsonValueKind.True,
-            Compress = !(flags?["compress"] is JsonValue c && c.GetValueKind() == JsonValueKind.False),
-        };
-        return new Broadcast(uid.GetValue<string>(), new BroadcastPacket(nsp, name.GetValue<string>(), args), options);
+        if (PacketOf(parts[1]) is not { } packet || parts[2] is not JsonObject) return null;
+        return new Broadcast(uid.GetValue<string>(), packet, OptionsOf(parts[2]) with { Timeout = null });
     }
 
     private static IReadOnlySet<string> Strings(JsonNode? node)

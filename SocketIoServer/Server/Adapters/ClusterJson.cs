@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SocketIoServer.Parser;
+
+namespace SocketIoServer.Server.Adapters;
+
+/// <summary>
+/// Sockets as the nodes of a cluster describe them to each other (Node.js's <c>fetchSockets</c> responses):
+/// <c>{id, handshake: {headers, time, address, xdomain, secure, issued, url, query, auth}, rooms, data}</c>.
+/// </summary>
+internal static class ClusterJson
+{
+    public static JsonObject Socket(RemoteSocket socket) => new()
+    {
+        ["id"] = socket.Id,
+        ["handshake"] = Handshake(socket.Handshake),
+        ["rooms"] = new JsonArray([.. socket.Rooms.Select(r => (JsonNode)r)]),
+        ["data"] = Data(socket.Data),
+    };
+
+    public static JsonObject Handshake(Handshake handshake) => new()
+    {
+        ["headers"] = Strings(handshake.Headers),
+        ["time"] = handshake.Time,
+        ["address"] = handshake.Address,
+        ["xdomain"] = handshake.XDomain,
+        ["secure"] = handshake.Secure,
+        ["issued"] = handshake.Issued,
+        ["url"] = handshake.Url,
+        ["query"] = Strings(handshake.Query),
+        ["auth"] = handshake.Auth.DeepClone(),
+    };
+
+    /// <summary>A socket another node described; what it left out or got wrong becomes empty, never an exception.</summary>
+    public static RemoteSocket? RemoteSocket(Namespace nsp, JsonNode? node)
+    {
+        if (node is not JsonObject socket || Text(socket["id"]) is not { Length: > 0 } id) return null;
+        var handshake = socket["handshake"] as JsonObject ?? new JsonObject();
+        var rooms = socket["rooms"] is JsonArray list
+            ? list.Select(Text).Where(r => r is not null).Select(r => r!).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+        var data = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (socket["data"] is JsonObject fields)
+            foreach (var (key, value) in fields) data[key] = value?.DeepClone();
+        return new RemoteSocket(nsp, id, new Handshake
+        {
+            Headers = StringMap(handshake["headers"]),
+            Address = Text(handshake["address"]) ?? "",
+            XDomain = handshake["xdomain"] is JsonValue x && x.GetValueKind() == JsonValueKind.True,
+            Secure = handshake["secure"] is JsonValue s && s.GetValueKind() == JsonValueKind.True,
+            Issued = handshake["issued"] is JsonValue i && i.TryGetValue<long>(out var issued) ? issued : 0,
+            Url = Text(handshake["url"]) ?? "",
+            Query = StringMap(handshake["query"]),
+            Auth = handshake["auth"] is JsonObject auth ? (JsonObject)auth.DeepClone() : new JsonObject(),
+        }, rooms, data);
+    }
+
+    private static JsonObject Strings(IReadOnlyDictionary<string, string> map)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in map) json[key] = value;
+        return json;
+    }
+
+    /// <summary><c>socket.data</c> as JSON: each value as the JSON parser would send it.</summary>
+    private static JsonNode Data(IReadOnlyDictionary<string, object?> data)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in data)
+            json[key] = value is JsonNode node ? node.DeepClone() : JsonSerializer.SerializeToNode(value, SocketIoJson.Options);
+        return json;
+    }
+
+    private static Dictionary<string, string> StringMap(JsonNode? node)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (node is not JsonObject obj) return map;
+        foreach (var (key, value) in obj)
+        {
+            // Node.js keeps repeated headers as arrays; one comma-joined string is what a single header holds
+            if (value is JsonArray many) map[key] = string.Join(", ", many.Select(Text).Where(t => t is not null));
+            else if (Text(value) is { } text) map[key] = text;
+        }
+        return map;
+    }
+
+    public static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+}

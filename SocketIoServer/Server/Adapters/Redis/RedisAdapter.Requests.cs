@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using StackExchange.Redis;
+
+namespace SocketIoServer.Server.Adapters.Redis;
+
+/// <summary>What this node asks of the others: the requests of <c>@socket.io/redis-adapter</c>, as JSON, as it sends them.</summary>
+public partial class RedisAdapter
+{
+    private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Action<int> ClientCount, Action<JsonNode?[]> OnAck)> _ackRequests = new(StringComparer.Ordinal);
+
+    private static string NewRequestId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
+
+    private TimeSpan RequestsTimeout => _factory.Options.RequestsTimeout;
+
+    private Task PublishRequestAsync(JsonObject request) =>
+        Subscriber.PublishAsync(RedisChannel.Literal(RequestChannel), request.ToJsonString());
+
+    private static JsonObject RoomOptions(BroadcastOptions options) => new()
+    {
+        ["rooms"] = new JsonArray([.. options.Rooms.Select(r => (JsonNode)r)]),
+        ["except"] = new JsonArray([.. options.Except.Select(r => (JsonNode)r)]),
+    };
+
+    /// <summary>Sends a request that every other node answers, and waits for all answers (or the timeout).</summary>
+    private async Task<List<JsonNode?>> AskOthersAsync(RedisRequestType type, JsonObject request, string what)
+    {
+        var others = await ServerCountAsync() - 1;
+        if (others <= 0) return [];
+        var requestId = NewRequestId();
+        var pending = new PendingRequest(type, others);
+        _requests[requestId] = pending;
+        try
+        {
+            request["uid"] = _uid;
+            request["requestId"] = requestId;
+            request["type"] = (int)type;
+            await PublishRequestAsync(request);
+            return await pending.WaitAsync(RequestsTimeout, what);
+        }
+        finally
+        {
+            _requests.TryRemove(requestId, out _);
+        }
+    }
+
+    public override async Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options)
+    {
+        var local = await base.FetchSocketsAsync(options);
+        if (options.Local) return local;
+        var responses = await AskOthersAsync(RedisRequestType.RemoteFetch, new JsonObject { ["opts"] = RoomOptions(options) }, "fetchSockets");
+        var all = local.ToList();
+        foreach (var response in responses)
+            if (response?["sockets"] is JsonArray sockets)
+                foreach (var socket in sockets)
+                    if (ClusterJson.RemoteSocket(Namespace, socket) is { } remote) all.Add(remote);
+        return all;
+    }
+
+    public override async Task<IReadOnlySet<string>> SocketsAsync(IReadOnlySet<string> rooms)
+    {
+        var ids = new HashSet<string>(await base.SocketsAsync(rooms), StringComparer.Ordinal);
+        var request = new JsonObject { ["rooms"] = new JsonArray([.. rooms.Select(r => (JsonNode)r)]) };
+        foreach (var response in await AskOthersAsync(RedisRequestType.Sockets, request, "sockets"))
+            if (response?["sockets"] is JsonArray sockets)
+                foreach (var id in sockets)
+                    if (Adapters.ClusterJson.Text(id) is { } text) ids.Add(text);
+        return ids;
+    }
+
+    // Joining, leaving and disconnecting are applied here at once and published for the other nodes (which apply
+    // them on receipt; this node skips its own request when it comes back).
+
+    public override async Task AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        await base.AddSocketsAsync(options, rooms);
+        if (!options.Local)
+            await PublishRequestAsync(new JsonObject
+            {
+                ["uid"] = _uid, ["type"] = (int)RedisRequestType.RemoteJoin, ["opts"] = RoomOptions(options),
+                ["rooms"] = new JsonArray([.. rooms.Select(r => (JsonNode)r)]),
+            });
+    }
+
+    public override async Task DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        await base.DelSocketsAsync(options, rooms);
+        if (!options.Local)
+            await PublishRequestAsync(new JsonObject
+            {
+                ["uid"] = _uid, ["type"] = (int)RedisRequestType.RemoteLeave, ["opts"] = RoomOptions(options),
+                ["rooms"] = new JsonArray([.. rooms.Select(r => (JsonNode)r)]),
+            });
+    }
+
+    public override async Task DisconnectSocketsAsync(BroadcastOptions options, bool close)
+    {
+        await base.DisconnectSocketsAsync(options, close);
+        if (!options.Local)
+            await PublishRequestAsync(new JsonObject
+            {
+                ["uid"] = _uid, ["type"] = (int)RedisRequestType.RemoteDisconnect, ["opts"] = RoomOptions(options), ["close"] = close,
+            });
+    }
+
+    public override async Task<IReadOnlyList<JsonNode?[]>> ServerSideEmitAsync(string eventName, IReadOnlyList<object?> args, bool expectAck, TimeSpan? timeout)
+    {
+        var data = new JsonArray(eventName);
+        foreach (var arg in args) data.Add(arg is JsonNode node ? node.DeepClone() : System.Text.Json.JsonSerializer.SerializeToNode(arg, Parser.SocketIoJson.Options));
+        if (!expectAck)
+        {
+            await PublishRequestAsync(new JsonObject { ["uid"] = _uid, ["type"] = (int)RedisRequestType.ServerSideEmit, ["data"] = data });
+            return [];
+        }
+        var responses = await AskOthersAsync(RedisRequestType.ServerSideEmit, new JsonObject { ["data"] = data }, "serverSideEmit");
+        return responses.Select(r => new[] { r?["data"]?.DeepClone() }).ToList();
+    }
+
+    public override async Task BroadcastWithAckAsync(BroadcastPacket packet, BroadcastOptions options, Action<int> clientCount, Action<JsonNode?[]> onAck)
+    {
+        if (!options.Local)
+        {
+            var requestId = NewRequestId();
+            _ackRequests[requestId] = (clientCount, onAck);
+            // there is no telling when every remote client has answered: the entry goes after the broadcast's timeout
+            _ = Task.Delay(options.Timeout ?? RequestsTimeout).ContinueWith(_ => _ackRequests.TryRemove(requestId, out var _), TaskScheduler.Default);
+            await Subscriber.PublishAsync(RedisChannel.Literal(RequestChannel), RedisMessages.EncodeBroadcastRequest(_uid, requestId, packet, options));
+        }
+        await base.BroadcastWithAckAsync(packet, options, clientCount, onAck);
+    }
+}
