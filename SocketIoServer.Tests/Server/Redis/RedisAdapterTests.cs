@@ -12,46 +12,10 @@ namespace SocketIoServer.Tests.Server.Redis;
 [TestFixture]
 public sealed class RedisAdapterTests
 {
-    private sealed class Node : IAsyncDisposable
-    {
-        public required WebApplication App { get; init; }
-        public required string Url { get; init; }
-        public required RedisAdapterFactory Factory { get; init; }
-        public IoServer Io => App.Services.GetRequiredService<IoServer>();
+    private static Task<RedisTestNode> StartNodeAsync(string key, string name = "node", TimeSpan? requestsTimeout = null) =>
+        RedisTestNode.StartAsync(key, name, requestsTimeout);
 
-        public async ValueTask DisposeAsync()
-        {
-            await App.DisposeAsync();
-            await Factory.DisposeAsync();
-        }
-    }
-
-    private static async Task<Node> StartNodeAsync(string key, string name = "node", TimeSpan? requestsTimeout = null)
-    {
-        var factory = await RedisAdapterFactory.ConnectAsync(RedisTestServer.Url,
-            new RedisAdapterOptions { Key = key, RequestsTimeout = requestsTimeout ?? TimeSpan.FromSeconds(5) });
-        var (app, url) = await TestHost.StartAsync(o => o.AdapterFactory = factory.Create, io =>
-        {
-            io.OnConnection(socket =>
-            {
-                socket.Data["node"] = name;
-                socket.On("join", e =>
-                {
-                    socket.Join(e.Arg<string>(0)!);
-                    e.Ack();
-                });
-            });
-            io.MainNamespace.OnServerSideEvent("ping-nodes", e => e.Ack(new JsonObject { ["from"] = name, ["got"] = e.Args[0]?.DeepClone() }));
-        });
-        return new Node { App = app, Url = url, Factory = factory };
-    }
-
-    private static async Task<TestClient> ClientAsync(Node node, string room, params string[] record)
-    {
-        var client = await TestClient.ConnectAsync(node.Url, ClientTransport.WebSocket, "/", null, record);
-        await client.EmitWithAckAsync("join", room);
-        return client;
-    }
+    private static Task<TestClient> ClientAsync(RedisTestNode node, string room, params string[] record) => node.ClientAsync(room, record);
 
     [Test]
     public async Task ARoomBroadcast_ReachesTheRoomOnEveryNode_Once()

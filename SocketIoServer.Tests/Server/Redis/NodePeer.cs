@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace SocketIoServer.Tests.Server.Redis;
+
+/// <summary>
+/// The Node.js peer of the mixed-cluster tests (<c>js/cluster/node-peer.mjs</c>: socket.io 4.8 on
+/// <c>@socket.io/redis-adapter</c>), run as a child process and driven by one JSON command per line.
+/// </summary>
+public sealed class NodePeer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private NodePeer(Process process, string url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public static async Task<NodePeer> StartAsync(string key)
+    {
+        var script = Path.Combine(RepositoryRoot(), "SocketIoServer.Tests", "js", "cluster", "node-peer.mjs");
+        var info = new ProcessStartInfo("node", [script])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(script)!,
+        };
+        info.Environment["REDIS_URL"] = RedisTestServer.Url;
+        info.Environment["KEY"] = key;
+        info.Environment["PORT"] = "0";
+        var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine("node-peer: " + e.Data); };
+        process.BeginErrorReadLine();
+        var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30))
+            ?? throw new InvalidOperationException("the Node.js peer exited before it was ready");
+        var port = JsonNode.Parse(ready)!["ready"]!.GetValue<int>();
+        return new NodePeer(process, $"http://localhost:{port}");
+    }
+
+    /// <summary>Runs a command; its result, or an exception with the peer's error.</summary>
+    public async Task<JsonNode?> RunAsync(JsonObject command)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            await _process.StandardInput.WriteLineAsync(command.ToJsonString());
+            await _process.StandardInput.FlushAsync();
+            var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15))
+                ?? throw new InvalidOperationException("the Node.js peer exited");
+            var answer = JsonNode.Parse(line)!.AsObject();
+            if (answer["error"] is { } error) throw new InvalidOperationException("node peer: " + error);
+            return answer["ok"];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SocketIoServer.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("the repository root was not found");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.StandardInput.Close(); // the peer exits when its input ends
+            if (!await WaitExitAsync(TimeSpan.FromSeconds(5))) _process.Kill();
+        }
+        _process.Dispose();
+    }
+
+    private async Task<bool> WaitExitAsync(TimeSpan limit)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(limit);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+}
