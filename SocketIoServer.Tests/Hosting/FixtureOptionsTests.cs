@@ -13,7 +13,6 @@ public sealed class FixtureOptionsTests
     }
 
     [TestCase("--redis-streams")]
-    [TestCase("--redis")]
     public void Flags_not_built_yet_are_still_refused(string flag)
     {
         var error = Assert.Throws<ArgumentException>(() => FixtureOptions.Parse([flag]));

@@ -1,3 +1,4 @@
+using SocketIoServer.Server.Adapters.Redis;
 using SocketIoServer.Engine;
 using SocketIoServer.Hosting;
 using SocketIoServer.Server;
@@ -21,9 +22,16 @@ public static class FixtureApp
             k.AddServerHeader = false;
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSocketIo(o => Configure(o, options));
+        // the cluster's Redis connection, made before the server starts and closed after it stopped
+        var redis = options.RedisUrl is { } redisUrl ? RedisAdapterFactory.Connect(redisUrl) : null;
+        builder.Services.AddSocketIo(o =>
+        {
+            Configure(o, options);
+            if (redis is not null) o.AdapterFactory = redis.Create;
+        });
 
         var app = builder.Build();
+        if (redis is not null) app.Lifetime.ApplicationStopped.Register(() => redis.DisposeAsync().AsTask().GetAwaiter().GetResult());
         var engineOptions = new EngineOptions();
         ConfigureEngine(engineOptions, options);
         app.MapEngineIo("/engine.io", engineOptions, new EchoEngineHandler());

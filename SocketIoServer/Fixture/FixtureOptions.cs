@@ -28,6 +28,9 @@ internal sealed record FixtureOptions
     /// <summary>Connection state recovery on (2 minutes, middlewares skipped on recovery), as CONTRACTS.md section 2.</summary>
     public bool Recovery { get; init; }
 
+    /// <summary>Join a cluster through the Redis adapter (compatible with <c>@socket.io/redis-adapter</c>) at this URL.</summary>
+    public string? RedisUrl { get; init; }
+
     /// <summary>WebSocket permessage-deflate on, threshold 1024 bytes (HTTP compression of polling responses is always on).</summary>
     public bool Compression { get; init; }
 
@@ -64,7 +67,8 @@ internal sealed record FixtureOptions
                 "--compression" => options with { Compression = true },
                 "--allow-eio3" => options with { AllowEio3 = true },
                 "--parser" => options with { Parser = ParserNamed(Value()) },
-                "--redis" or "--redis-streams" =>
+                "--redis" => options with { RedisUrl = RedisUrlOf(Value(), flag) },
+                "--redis-streams" =>
                     throw new ArgumentException($"{flag} is not available in this build yet"),
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
             };
@@ -78,4 +82,9 @@ internal sealed record FixtureOptions
         "default" or "json" => JsonPacketParser.Instance,
         _ => throw new ArgumentException($"--parser: '{name}' is not a parser (msgpack, or default for JSON)"),
     };
+
+    private static string RedisUrlOf(string value, string flag) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "redis" or "rediss"
+            ? value
+            : throw new ArgumentException($"{flag}: '{value}' is not a redis:// URL");
 }

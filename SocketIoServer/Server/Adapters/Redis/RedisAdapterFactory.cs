@@ -23,9 +23,22 @@ public sealed class RedisAdapterFactory : IAsyncDisposable
     {
         options ??= new RedisAdapterOptions();
         options.Validate();
+        return new RedisAdapterFactory(await ConnectionMultiplexer.ConnectAsync(Configure(configuration)), options);
+    }
+
+    /// <summary>As <see cref="ConnectAsync"/>, for start-up code that is not asynchronous.</summary>
+    public static RedisAdapterFactory Connect(string configuration, RedisAdapterOptions? options = null)
+    {
+        options ??= new RedisAdapterOptions();
+        options.Validate();
+        return new RedisAdapterFactory(ConnectionMultiplexer.Connect(Configure(configuration)), options);
+    }
+
+    private static ConfigurationOptions Configure(string configuration)
+    {
         var config = ConfigurationOptions.Parse(ToConfiguration(configuration));
         config.AbortOnConnectFail = false; // keep trying: a Redis restart must not need a process restart
-        return new RedisAdapterFactory(await ConnectionMultiplexer.ConnectAsync(config), options);
+        return config;
     }
 
     /// <summary>The adapter of one namespace.</summary>
