@@ -17,7 +17,16 @@ ensure_node() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 }
 
+# nginx, for the load-balancer tests (seed 004's ip_hash configuration in front of two nodes)
+ensure_nginx() {
+  if [[ -x /usr/sbin/nginx || -x /usr/bin/nginx ]]; then return; fi
+  log "installing nginx"
+  apt-get update -qq && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 ||
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || log "nginx could not be installed: the load-balancer tests will fail"
+}
+
 ensure_node
+ensure_nginx
 log "installing npm packages"
 (cd SocketIoServer.Tests/js && npm ci --no-audit --no-fund --silent) || { log "npm ci failed"; exit 1; }
 
