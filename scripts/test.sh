@@ -89,13 +89,15 @@ start_chat_server() { # store port [DATABASE_URL]
     exec dotnet "$ROOT/SocketIoServer/bin/Release/net10.0/SocketIoServer.dll" > "$ARTIFACTS/chat-$store.log" 2>&1) &
   chat_pids+=($!); chat_urls+=("$store=http://localhost:$port")
 }
-CHAT_PORT=$((INTEROP_PORT + 10))
+# the first free port from $1 on (other runs on this machine may hold the ports after INTEROP_PORT)
+free_port() { local p=$1; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+CHAT_PORT=$(free_port $((INTEROP_PORT + 10)))
 start_chat_server sqlite "$CHAT_PORT"
 if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
   # a database of its own in the test PostgreSQL server, so that runs never see each other's data
   chat_db="chat_js_$$_$(date +%s)"
   psql "$TEST_DATABASE_URL" -q -c "CREATE DATABASE $chat_db" >&2 || log "could not create the chat suite's PostgreSQL database"
-  start_chat_server postgres $((CHAT_PORT + 1)) "${TEST_DATABASE_URL%/*}/$chat_db"
+  start_chat_server postgres "$(free_port $((CHAT_PORT + 1)))" "${TEST_DATABASE_URL%/*}/$chat_db"
 else
   log "no PostgreSQL: the chat suites run on SQLite only, and that counts as a failure"
   chat_urls+=("postgres=http://localhost:1")

@@ -21,7 +21,11 @@ public partial class RedisAdapter
         await Subscriber.UnsubscribeAsync(RedisChannel.Literal(ResponseChannel + _uid + "#"));
     }
 
-    private Task RespondAsync(RedisValue response) => Subscriber.PublishAsync(RedisChannel.Literal(ResponseChannel), response);
+    private Task RespondAsync(RedisValue response)
+    {
+        Publish(ResponseChannel, response);
+        return Task.CompletedTask;
+    }
 
     private async Task OnRequestAsync(byte[] message)
     {

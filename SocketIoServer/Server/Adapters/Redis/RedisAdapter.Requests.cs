@@ -15,8 +15,11 @@ public partial class RedisAdapter
 
     private TimeSpan RequestsTimeout => _factory.Options.RequestsTimeout;
 
-    private Task PublishRequestAsync(JsonObject request) =>
-        Subscriber.PublishAsync(RedisChannel.Literal(RequestChannel), request.ToJsonString());
+    private Task PublishRequestAsync(JsonObject request)
+    {
+        Publish(RequestChannel, request.ToJsonString());
+        return Task.CompletedTask;
+    }
 
     private static JsonObject RoomOptions(BroadcastOptions options) => new()
     {
@@ -126,7 +129,7 @@ public partial class RedisAdapter
             _ackRequests[requestId] = (clientCount, onAck);
             // there is no telling when every remote client has answered: the entry goes after the broadcast's timeout
             _ = Task.Delay(options.Timeout ?? RequestsTimeout).ContinueWith(_ => _ackRequests.TryRemove(requestId, out var _), TaskScheduler.Default);
-            await Subscriber.PublishAsync(RedisChannel.Literal(RequestChannel), RedisMessages.EncodeBroadcastRequest(_uid, requestId, packet, options));
+            Publish(RequestChannel, RedisMessages.EncodeBroadcastRequest(_uid, requestId, packet, options));
         }
         await base.BroadcastWithAckAsync(packet, options, clientCount, onAck);
     }

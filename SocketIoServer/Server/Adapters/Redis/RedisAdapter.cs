@@ -53,10 +53,18 @@ public partial class RedisAdapter : InMemoryAdapter
         if (!options.Local)
         {
             var channel = options.Rooms.Count == 1 ? BroadcastChannel + options.Rooms.First() + "#" : BroadcastChannel;
-            await Subscriber.PublishAsync(RedisChannel.Literal(channel), RedisMessages.EncodeBroadcast(_uid, packet, options));
+            Publish(channel, RedisMessages.EncodeBroadcast(_uid, packet, options));
         }
         await base.BroadcastAsync(packet, options);
     }
+
+    /// <summary>
+    /// Publishes without waiting: this node's own sockets are served whether Redis answers or not (while it is away,
+    /// StackExchange.Redis keeps the message in its backlog and sends it once reconnected, or drops it after its
+    /// timeout), and a request that gets no answer times out on its own.
+    /// </summary>
+    private void Publish(string channel, RedisValue message) =>
+        Subscriber.Publish(RedisChannel.Literal(channel), message, CommandFlags.FireAndForget);
 
     /// <summary>A broadcast from another node: delivered to this node's sockets (never published again).</summary>
     private void OnBroadcast(string channel, byte[] message)
