@@ -258,6 +258,56 @@ public sealed partial class WhisperSpaceVocabularyTests(string store)
     }
 
     [Test]
+    public async Task ASocketOutsideAnOpenRoom_MaySendAndTypeThere_AsInTheSeed_ButNotIntoANonRoom()
+    {
+        await using var server = await StartAsync();
+        await using var bob = await ConnectAsync(server, "bob");
+        await using var carol = await ConnectAsync(server, "carol", "Carol");
+        await JoinAsync(bob, "abc", "bob");
+
+        await carol.EmitAsync("typing_start", new { room = "abc" });
+        Assert.That((await bob.Events.WaitAsync("user_typing")).ArgsJson, Is.EqualTo("""[{"username":"Carol","userId":"carol"}]"""));
+        await carol.EmitAsync("send_message", new { content = "from outside", room = "abc" });
+        var message = await bob.Events.WaitAsync("new_message");
+        Assert.That(message.Args[0]!["sender"]!["_id"]!.GetValue<string>(), Is.EqualTo("carol"));
+
+        await carol.EmitAsync("send_message", new { content = "to nowhere", room = "no-such-room" });
+        Assert.That((await NextErrorAsync(carol, 0))["message"]!.GetValue<string>(), Is.EqualTo("Room not found"));
+        Assert.That(carol.Events.Count("new_message"), Is.Zero, "not in the room: not among its receivers (the seed's io.to(room))");
+        Assert.That(await server.Store.GetConversationAsync("NO-SUCH-ROOM", CancellationToken.None), Is.Null, "sending creates no room");
+    }
+
+    [Test]
+    public async Task AStoreFailure_OnJoin_IsTheErrorEvent_AndTheConnectionGoesOn()
+    {
+        await using var server = await StartAsync();
+        await using var alice = await ConnectAsync(server, "alice");
+        await JoinAsync(alice, "abc", "alice");
+        if (_databaseUrl is not null)
+        {
+            await using var pg = new Npgsql.NpgsqlConnection(_databaseUrl);
+            await pg.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand("DROP TABLE conversation_members CASCADE", pg);
+            await drop.ExecuteNonQueryAsync();
+        }
+        else
+        {
+            await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "chat.db")}");
+            await sqlite.OpenAsync();
+            await using var drop = sqlite.CreateCommand();
+            drop.CommandText = "DROP TABLE conversation_members";
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await alice.EmitAsync("join_room", "def");
+        Assert.That((await NextErrorAsync(alice, 0)).ToJsonString(), Is.EqualTo("""{"message":"Failed to join room","code":"INTERNAL"}"""),
+            "no internals leak to the client");
+        await alice.EmitAsync("send_message", new { content = "still here", room = "abc" });
+        await alice.Events.WaitAsync("new_message");
+        Assert.That(alice.Connected, Is.True);
+    }
+
+    [Test]
     public async Task LeaveRoom_StopsTheRoomsMessages()
     {
         await using var server = await StartAsync();
