@@ -25,3 +25,10 @@ public sealed record ChatChanged(Conversation Conversation, IReadOnlyList<string
 
 /// <summary>The sender deleted a message.</summary>
 public sealed record MessageDeleted(ChatMessage Message) : ChatEvent;
+
+/// <summary>
+/// A message that is delivered and never stored (seed 000's open rooms, CONTRACTS.md section 4): the room's sockets
+/// get it once, and no vocabulary keeps it. <see cref="Id"/> is made by the sender's vocabulary.
+/// </summary>
+public sealed record EphemeralMessageSent(string Id, string ConversationId, ChatUser Sender, string Body, string MessageType, DateTimeOffset CreatedAt)
+    : ChatEvent;

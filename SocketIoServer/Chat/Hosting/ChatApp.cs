@@ -16,6 +16,7 @@ using SocketIoServer.Chat.Http;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Chat.Vocabularies.Famly;
 using SocketIoServer.Chat.Vocabularies.WhatsApp;
+using SocketIoServer.Chat.Vocabularies.WhisperSpace;
 using SocketIoServer.Engine;
 using SocketIoServer.Hosting;
 using SocketIoServer.Server;
@@ -71,11 +72,15 @@ public static partial class ChatApp
             new SlidingWindowRateLimiter(10, TimeSpan.FromSeconds(10), sp.GetService<TimeProvider>()),
             sp.GetRequiredService<ILogger<FamlyVocabulary>>()));
         builder.Services.AddSingleton<MessageDeletedAnnouncer>();
+        builder.Services.AddSingleton(sp => new WhisperSpaceVocabulary(sp.GetRequiredService<ChatService>(),
+            new SlidingWindowRateLimiter(30, TimeSpan.FromMinutes(1), sp.GetService<TimeProvider>()),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WhisperSpaceVocabulary>>()));
 
         var app = builder.Build();
         var chat = app.Services.GetRequiredService<ChatService>();
         chat.AddVocabulary(app.Services.GetRequiredService<FamlyVocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<MessageDeletedAnnouncer>());
+        chat.AddVocabulary(app.Services.GetRequiredService<WhisperSpaceVocabulary>());
 
         var auth = app.Services.GetRequiredService<ChatAuthentication>();
         app.MapSocketIo(io =>
