@@ -22,6 +22,23 @@ public sealed class DisconnectTests
         Assert.That(app.Io.MainNamespace.Sockets.ContainsKey(id), Is.False);
     }
 
+    [Test]
+    public async Task JoiningAfterTheDisconnect_DoesNothing_AsInNode()
+    {
+        await using var app = await InteropApp.StartAsync();
+        await using var client = await TestClient.ConnectAsync(app.Url, ClientTransport.WebSocket);
+        var socket = app.ServerSocket(client);
+        await client.DisconnectAsync();
+        await app.DisconnectReasonAsync(client.Id);
+
+        socket.Join("late-room");
+        Assert.Multiple(() =>
+        {
+            Assert.That(socket.Rooms, Is.Empty);
+            Assert.That(app.Io.MainNamespace.Adapter.Rooms.ContainsKey("late-room"), Is.False, "no ghost member left in the room");
+        });
+    }
+
     [TestCaseSource(typeof(ClientTransports), nameof(ClientTransports.Both))]
     public async Task ServerDisconnect_ServerNamespaceDisconnect_ClientSeesIoServerDisconnect(ClientTransport transport)
     {

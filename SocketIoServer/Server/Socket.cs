@@ -80,7 +80,14 @@ public sealed partial class Socket
 
     public void Join(params string[] rooms) => Join((IEnumerable<string>)rooms);
 
-    public void Join(IEnumerable<string> rooms) => Namespace.Adapter.AddAll(Id, rooms);
+    /// <summary>Joins rooms; nothing happens once the socket has left (as Node.js, whose cleanup makes <c>join</c> a no-op).</summary>
+    public void Join(IEnumerable<string> rooms)
+    {
+        if (IsDisconnected) return;
+        Namespace.Adapter.AddAll(Id, rooms);
+        // a disconnect that ran meanwhile left all rooms before these were added: leave them too
+        if (IsDisconnected) Namespace.Adapter.DelAll(Id);
+    }
 
     public void Leave(string room) => Namespace.Adapter.Del(Id, room);
 
