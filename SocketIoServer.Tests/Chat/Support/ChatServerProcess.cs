@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SocketIoServer.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 
@@ -15,7 +16,7 @@ public sealed class ChatServerProcess : IAsyncDisposable
 
     public ChatServerProcess(Dictionary<string, string> environment)
     {
-        var port = FreePort();
+        var port = TestEnvironment.FreePort();
         _environment = new Dictionary<string, string>(environment) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         Url = $"http://localhost:{port}";
     }
@@ -26,9 +27,7 @@ public sealed class ChatServerProcess : IAsyncDisposable
     {
         get
         {
-            var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SocketIoServer.sln"))) directory = directory.Parent;
-            var root = directory?.FullName ?? throw new InvalidOperationException("the repository root was not found");
+            var root = TestEnvironment.RepositoryRoot;
             var configuration = new DirectoryInfo(TestContext.CurrentContext.TestDirectory).Parent!.Name; // bin/<Configuration>/net10.0
             return Path.Combine(root, "SocketIoServer", "bin", configuration, "net10.0", "SocketIoServer.dll");
         }
@@ -82,10 +81,4 @@ public sealed class ChatServerProcess : IAsyncDisposable
         _process?.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

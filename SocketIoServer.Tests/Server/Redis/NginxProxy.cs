@@ -29,7 +29,7 @@ public sealed class NginxProxy : IAsyncDisposable
         if (nginx is null) Assert.Fail("nginx is not installed: ./scripts/test.sh installs it (Debian's nginx-light)");
         var prefix = Path.Combine(Path.GetTempPath(), "nginx-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(prefix, "logs"));
-        var port = FreePort();
+        var port = Support.TestEnvironment.FreePort();
         var servers = string.Join("\n", backends.Select(b => $"        server {new Uri(b).Authority};"));
         await File.WriteAllTextAsync(Path.Combine(prefix, "nginx.conf"), $$"""
             worker_processes 1;
@@ -81,13 +81,6 @@ public sealed class NginxProxy : IAsyncDisposable
         }
         process.Kill();
         throw new TimeoutException("nginx did not listen within 5 s");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -22,7 +22,7 @@ public sealed class NodePeer : IAsyncDisposable
 
     public static async Task<NodePeer> StartAsync(string key)
     {
-        var script = Path.Combine(RepositoryRoot(), "SocketIoServer.Tests", "js", "cluster", "node-peer.mjs");
+        var script = Path.Combine(Support.TestEnvironment.RepositoryRoot, "SocketIoServer.Tests", "js", "cluster", "node-peer.mjs");
         var info = new ProcessStartInfo("node", [script])
         {
             RedirectStandardInput = true,
@@ -61,13 +61,6 @@ public sealed class NodePeer : IAsyncDisposable
         {
             _gate.Release();
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SocketIoServer.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("the repository root was not found");
     }
 
     public async ValueTask DisposeAsync()

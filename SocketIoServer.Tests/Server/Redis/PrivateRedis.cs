@@ -11,9 +11,7 @@ public sealed class PrivateRedis : IAsyncDisposable
 
     public PrivateRedis()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Port = Support.TestEnvironment.FreePort();
     }
 
     public int Port { get; }
