@@ -15,6 +15,7 @@ using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Http;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Chat.Vocabularies.Famly;
+using SocketIoServer.Chat.Vocabularies.Task5;
 using SocketIoServer.Chat.Vocabularies.WhatsApp;
 using SocketIoServer.Engine;
 using SocketIoServer.Hosting;
@@ -71,11 +72,14 @@ public static partial class ChatApp
             new SlidingWindowRateLimiter(10, TimeSpan.FromSeconds(10), sp.GetService<TimeProvider>()),
             sp.GetRequiredService<ILogger<FamlyVocabulary>>()));
         builder.Services.AddSingleton<MessageDeletedAnnouncer>();
+        builder.Services.AddSingleton(sp => new Task5Vocabulary(sp.GetRequiredService<ChatService>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<Task5Vocabulary>>()));
 
         var app = builder.Build();
         var chat = app.Services.GetRequiredService<ChatService>();
         chat.AddVocabulary(app.Services.GetRequiredService<FamlyVocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<MessageDeletedAnnouncer>());
+        chat.AddVocabulary(app.Services.GetRequiredService<Task5Vocabulary>());
 
         var auth = app.Services.GetRequiredService<ChatAuthentication>();
         app.MapSocketIo(io =>
