@@ -310,6 +310,22 @@ public sealed partial class Task5VocabularyTests(string store)
     }
 
     [Test]
+    public async Task Typing_StopsWhenTheTypistLeavesTheRoom()
+    {
+        await using var server = await StartAsync(store);
+        var roomId = await server.CreateChatAsync("alice", "group", "bob");
+        await using var bob = await ConnectAsync(server, "bob");
+        await using var alice = await ConnectAsync(server, "alice");
+
+        await alice.EmitAsync("typing-start", new { roomId });
+        await bob.Events.WaitAsync("user-typing");
+        AssertSuccess(await AckAsync(alice, "leave-room", roomId));
+        await bob.Events.WaitAsync("user-left");
+        Assert.That(bob.Events.Named("user-stopped-typing").Select(e => e.Args[0]!.ToJsonString()),
+            Is.EqualTo(new[] { $$"""{"roomId":"{{roomId}}","userId":"alice"}""" }), "the stop comes before user-left");
+    }
+
+    [Test]
     public async Task MarkRead_StoresReadMarks_AcksTheReceipts_AndTellsTheRoom()
     {
         await using var server = await StartAsync(store);
