@@ -38,6 +38,12 @@ public sealed class PresenceTracker : IDisposable
         lock (_gate) return _users.TryGetValue(userId, out var p) && p.Sockets.Count > 0;
     }
 
+    /// <summary>The users with at least one connected socket, in no particular order (seed 001's <c>online-users</c>).</summary>
+    public IReadOnlyList<string> OnlineUserIds()
+    {
+        lock (_gate) return [.. _users.Where(p => p.Value.Sockets.Count > 0).Select(p => p.Key)];
+    }
+
     /// <summary>When the user was last seen: now while online, else their last activity; null when never seen.</summary>
     public DateTimeOffset? LastSeen(string userId)
     {

@@ -15,6 +15,7 @@ using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Http;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Chat.Vocabularies.Famly;
+using SocketIoServer.Chat.Vocabularies.Task5;
 using SocketIoServer.Chat.Vocabularies.WhatsApp;
 using SocketIoServer.Chat.Vocabularies.WhisperSpace;
 using SocketIoServer.Engine;
@@ -75,12 +76,15 @@ public static partial class ChatApp
         builder.Services.AddSingleton(sp => new WhisperSpaceVocabulary(sp.GetRequiredService<ChatService>(),
             new SlidingWindowRateLimiter(30, TimeSpan.FromMinutes(1), sp.GetService<TimeProvider>()),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WhisperSpaceVocabulary>>()));
+        builder.Services.AddSingleton(sp => new Task5Vocabulary(sp.GetRequiredService<ChatService>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<Task5Vocabulary>>()));
 
         var app = builder.Build();
         var chat = app.Services.GetRequiredService<ChatService>();
         chat.AddVocabulary(app.Services.GetRequiredService<FamlyVocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<MessageDeletedAnnouncer>());
         chat.AddVocabulary(app.Services.GetRequiredService<WhisperSpaceVocabulary>());
+        chat.AddVocabulary(app.Services.GetRequiredService<Task5Vocabulary>());
 
         var auth = app.Services.GetRequiredService<ChatAuthentication>();
         app.MapSocketIo(io =>
