@@ -27,9 +27,15 @@ dotnet build SocketIoServer.sln -c Release -nologo -v quiet > "$ARTIFACTS/build.
 # a throwaway PostgreSQL for the chat store tests (scripts/postgres.sh), stopped when this script ends; a
 # TEST_DATABASE_URL set beforehand is used as it is. If it cannot start, the PostgreSQL tests fail (never skip).
 source scripts/postgres.sh
+# and a throwaway SMTP server (scripts/smtp-sink.sh: Debian's aiosmtpd, mail kept in a Maildir) for the e-mail
+# notification tests of seed 004; TEST_SMTP_HOST set beforehand is used as it is. If it cannot start, those fail.
+source scripts/smtp-sink.sh
+trap 'pg_test_stop; smtp_sink_stop' EXIT
 if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
-  trap pg_test_stop EXIT
   pg_test_start || log "PostgreSQL did not start: the PostgreSQL store tests will fail"
+fi
+if [[ -z "${TEST_SMTP_HOST:-}" ]]; then
+  smtp_sink_start || log "the SMTP sink did not start: the e-mail notification tests will fail"
 fi
 
 dotnet_passed=0; dotnet_failed=0
@@ -94,6 +100,7 @@ log "running the JavaScript tests"
 js_status=$?
 kill "$server_pid" "${chat_pids[@]}" 2>/dev/null; wait "$server_pid" "${chat_pids[@]}" 2>/dev/null
 pg_test_stop
+smtp_sink_stop
 grep -E "^not ok" -A 12 "$ARTIFACTS/js.tap" | head -120 >&2 || true
 js_passed=$(grep -E "^# pass " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
 js_failed=$(grep -E "^# fail " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')

@@ -25,3 +25,6 @@ public sealed record ChatChanged(Conversation Conversation, IReadOnlyList<string
 
 /// <summary>The sender deleted a message.</summary>
 public sealed record MessageDeleted(ChatMessage Message) : ChatEvent;
+
+/// <summary>A user marked single messages read (per-message read marks: seed 001's <c>mark-read</c>, seed 004's <c>markAsRead</c>).</summary>
+public sealed record MessagesMarkedRead(string UserId, IReadOnlyList<ReadMark> Marks) : ChatEvent;

@@ -14,6 +14,7 @@ using SocketIoServer.Chat.Auth;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Http;
 using SocketIoServer.Chat.Storage;
+using SocketIoServer.Chat.Vocabularies.DeedO;
 using SocketIoServer.Chat.Vocabularies.Famly;
 using SocketIoServer.Chat.Vocabularies.WhatsApp;
 using SocketIoServer.Engine;
@@ -71,11 +72,24 @@ public static partial class ChatApp
             new SlidingWindowRateLimiter(10, TimeSpan.FromSeconds(10), sp.GetService<TimeProvider>()),
             sp.GetRequiredService<ILogger<FamlyVocabulary>>()));
         builder.Services.AddSingleton<MessageDeletedAnnouncer>();
+        // seed 004 (Deed-O): 30 sendMessage per minute per user; e-mails to offline members through the outbox
+        builder.Services.AddSingleton<DeedOMailSignal>();
+        builder.Services.AddSingleton<DeedOMailOutbox>();
+        builder.Services.AddSingleton(sp => new DeedOVocabulary(sp.GetRequiredService<ChatService>(),
+            new SlidingWindowRateLimiter(30, TimeSpan.FromMinutes(1), sp.GetService<TimeProvider>()),
+            sp.GetRequiredService<DeedOMailOutbox>(), sp.GetRequiredService<ILogger<DeedOVocabulary>>()));
+        builder.Services.AddHostedService(sp => new DeedOMailSender(sp.GetRequiredService<IChatStore>(),
+            settings.Smtp is { } smtp
+                ? DeedOMailSender.Options.Disabled with { Host = smtp.Host, Port = smtp.Port, From = smtp.From }
+                : DeedOMailSender.Options.Disabled,
+            sp.GetRequiredService<DeedOMailSignal>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<DeedOMailSender>>()));
 
         var app = builder.Build();
         var chat = app.Services.GetRequiredService<ChatService>();
         chat.AddVocabulary(app.Services.GetRequiredService<FamlyVocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<MessageDeletedAnnouncer>());
+        chat.AddVocabulary(app.Services.GetRequiredService<DeedOVocabulary>());
 
         var auth = app.Services.GetRequiredService<ChatAuthentication>();
         app.MapSocketIo(io =>
