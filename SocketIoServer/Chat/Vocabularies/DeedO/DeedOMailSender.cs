@@ -90,7 +90,12 @@ public sealed partial class DeedOMailSender(IChatStore store, DeedOMailSender.Op
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             timeout.CancelAfter(options.SendTimeout);
             using var client = new SmtpClient(options.Host, options.Port) { DeliveryMethod = SmtpDeliveryMethod.Network, EnableSsl = false };
-            using var mail = new MailMessage(options.From, AddressOf(email.RecipientId, options.From), email.Subject, email.Body);
+            using var mail = new MailMessage(options.From, AddressOf(email.RecipientId, options.From), email.Subject, email.Body)
+            {
+                BodyEncoding = System.Text.Encoding.UTF8, // quoted-printable UTF-8: any text, through any mail server
+                BodyTransferEncoding = System.Net.Mime.TransferEncoding.QuotedPrintable,
+                SubjectEncoding = System.Text.Encoding.UTF8,
+            };
             mail.Headers.Add("X-Chat-Message-Id", email.MessageId);
             mail.Headers.Add("X-Chat-Group-Id", email.ConversationId);
             await client.SendMailAsync(mail, timeout.Token);
