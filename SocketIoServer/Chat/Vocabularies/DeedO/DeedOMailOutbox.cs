@@ -17,7 +17,8 @@ public sealed class DeedOMailOutbox(ChatService chat, DeedOMailSignal signal)
         if (group is null) return 0;
         var offline = group.MemberIds.Where(id => id != sender.Id && !chat.Presence.IsOnline(id)).ToList();
         if (offline.Count == 0) return 0;
-        var where = group.Title is { Length: > 0 } title ? $"\"{title}\"" : "a group";
+        var where = group.Title is { Length: > 0 } title ? $"\"{title}\""
+            : group.Kind == ConversationKind.Dm ? "a direct message" : "a group";
         var subject = $"New message from {sender.DisplayName} in {where}";
         var body = $"{sender.DisplayName} wrote in {where}:\r\n\r\n{message.Body}\r\n";
         if (attachmentCount > 0) body += $"\r\n({attachmentCount} attachment{(attachmentCount == 1 ? "" : "s")})\r\n";
