@@ -36,13 +36,19 @@ dotnet build SocketIoServer.sln -c Release -nologo -v quiet > "$ARTIFACTS/build.
 # a throwaway PostgreSQL for the chat store tests (scripts/postgres.sh), stopped when this script ends; a
 # TEST_DATABASE_URL set beforehand is used as it is. If it cannot start, the PostgreSQL tests fail (never skip).
 source scripts/postgres.sh
+# and a throwaway SMTP server (scripts/smtp-sink.sh: Debian's aiosmtpd, mail kept in a Maildir) for the e-mail
+# notification tests of seed 004; TEST_SMTP_HOST set beforehand is used as it is. If it cannot start, those fail.
+source scripts/smtp-sink.sh
+# and a throwaway Redis for the adapter tests (scripts/redis.sh); TEST_REDIS_URL set beforehand is used as it is.
+# Each stop function does nothing for a service this script did not start.
+source scripts/redis.sh
+trap 'pg_test_stop; smtp_sink_stop; redis_test_stop' EXIT
 if [[ -z "${TEST_DATABASE_URL:-}" ]]; then
-  trap 'pg_test_stop; redis_test_stop' EXIT
   pg_test_start || log "PostgreSQL did not start: the PostgreSQL store tests will fail"
 fi
-
-# a throwaway Redis for the adapter tests (scripts/redis.sh); a TEST_REDIS_URL set beforehand is used as it is
-source scripts/redis.sh
+if [[ -z "${TEST_SMTP_HOST:-}" ]]; then
+  smtp_sink_start || log "the SMTP sink did not start: the e-mail notification tests will fail"
+fi
 if [[ -z "${TEST_REDIS_URL:-}" ]]; then
   redis_test_start || log "Redis did not start: the Redis tests will fail"
 fi
@@ -112,6 +118,7 @@ js_status=$?
 kill "$server_pid" "${chat_pids[@]}" 2>/dev/null; wait "$server_pid" "${chat_pids[@]}" 2>/dev/null
 pg_test_stop
 redis_test_stop
+smtp_sink_stop
 grep -E "^not ok" -A 12 "$ARTIFACTS/js.tap" | head -120 >&2 || true
 js_passed=$(grep -E "^# pass " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
 js_failed=$(grep -E "^# fail " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')

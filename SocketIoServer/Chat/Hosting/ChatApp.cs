@@ -14,6 +14,7 @@ using SocketIoServer.Chat.Auth;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Http;
 using SocketIoServer.Chat.Storage;
+using SocketIoServer.Chat.Vocabularies.DeedO;
 using SocketIoServer.Chat.Vocabularies.Famly;
 using SocketIoServer.Chat.Vocabularies.Task5;
 using SocketIoServer.Chat.Vocabularies.WhatsApp;
@@ -78,6 +79,18 @@ public static partial class ChatApp
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WhisperSpaceVocabulary>>()));
         builder.Services.AddSingleton(sp => new Task5Vocabulary(sp.GetRequiredService<ChatService>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILogger<Task5Vocabulary>>()));
+        // seed 004 (Deed-O): 30 sendMessage per minute per user; e-mails to offline members through the outbox
+        builder.Services.AddSingleton<DeedOMailSignal>();
+        builder.Services.AddSingleton<DeedOMailOutbox>();
+        builder.Services.AddSingleton(sp => new DeedOVocabulary(sp.GetRequiredService<ChatService>(),
+            new SlidingWindowRateLimiter(30, TimeSpan.FromMinutes(1), sp.GetService<TimeProvider>()),
+            sp.GetRequiredService<DeedOMailOutbox>(), sp.GetRequiredService<ILogger<DeedOVocabulary>>()));
+        builder.Services.AddHostedService(sp => new DeedOMailSender(sp.GetRequiredService<IChatStore>(),
+            settings.Smtp is { } smtp
+                ? DeedOMailSender.Options.Disabled with { Host = smtp.Host, Port = smtp.Port, From = smtp.From }
+                : DeedOMailSender.Options.Disabled,
+            sp.GetRequiredService<DeedOMailSignal>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<DeedOMailSender>>()));
 
         var app = builder.Build();
         var chat = app.Services.GetRequiredService<ChatService>();
@@ -85,6 +98,7 @@ public static partial class ChatApp
         chat.AddVocabulary(app.Services.GetRequiredService<MessageDeletedAnnouncer>());
         chat.AddVocabulary(app.Services.GetRequiredService<WhisperSpaceVocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<Task5Vocabulary>());
+        chat.AddVocabulary(app.Services.GetRequiredService<DeedOVocabulary>());
 
         var auth = app.Services.GetRequiredService<ChatAuthentication>();
         app.MapSocketIo(io =>

@@ -112,6 +112,30 @@ public interface IChatStore : IAsyncDisposable
     /// <summary>Who has read these messages (seed 004's <c>readBy</c>), ordered by message, then by read time.</summary>
     Task<IReadOnlyList<ReadMark>> ListReadMarksAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken);
 
+    // --- e-mail outbox (seed 004's notifications of offline members) ---
+
+    /// <summary>
+    /// Queues e-mail notifications, due at once; an e-mail already queued for the same message and recipient is
+    /// left as it is. Returns how many were queued.
+    /// </summary>
+    Task<int> EnqueueEmailsAsync(IReadOnlyCollection<NewOutboxEmail> emails, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> unsent e-mails that are due, oldest first: each one's attempt count goes
+    /// up and it is not due again until <paramref name="lease"/> has passed, so a sender that dies while sending
+    /// leaves it to be retried, and two senders never claim the same e-mail at once.
+    /// </summary>
+    Task<IReadOnlyList<OutboxEmail>> ClaimDueEmailsAsync(int limit, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Records that the mail server accepted the e-mail; false when there is no such unsent e-mail.</summary>
+    Task<bool> MarkEmailSentAsync(long emailId, CancellationToken cancellationToken);
+
+    /// <summary>Records a failed attempt: the e-mail stays queued, due again at <paramref name="retryAt"/>.</summary>
+    Task<bool> MarkEmailFailedAsync(long emailId, string error, DateTimeOffset retryAt, CancellationToken cancellationToken);
+
+    /// <summary>The outbox e-mails about one message, sent or not, by recipient.</summary>
+    Task<IReadOnlyList<OutboxEmail>> ListEmailsAsync(string messageId, CancellationToken cancellationToken);
+
     /// <summary>Most messages <see cref="ListMessagesSinceAsync"/> returns at once.</summary>
     const int MaxMissedMessages = 1000;
 }

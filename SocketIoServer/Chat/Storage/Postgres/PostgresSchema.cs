@@ -83,6 +83,25 @@ internal static class PostgresSchema
                 PRIMARY KEY (message_id, user_id)
             );
             """),
+        // seed 004: e-mail notifications of offline members, queued after the message is stored and sent by a
+        // background sender (retried until the mail server accepts them)
+        new(2, "e-mail outbox", """
+            CREATE TABLE email_outbox (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                message_id text NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                conversation_id text NOT NULL,
+                recipient_id text NOT NULL,
+                subject text NOT NULL,
+                body text NOT NULL,
+                created_at timestamptz NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NOT NULL,
+                sent_at timestamptz,
+                last_error text,
+                UNIQUE (message_id, recipient_id)
+            );
+            CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at, id) WHERE sent_at IS NULL;
+            """),
     ];
 
     public static readonly int Latest = SchemaMigration.Latest(Migrations);

@@ -77,6 +77,25 @@ internal static class SqliteSchema
                 PRIMARY KEY (message_id, user_id)
             ) WITHOUT ROWID;
             """),
+        // seed 004: e-mail notifications of offline members, queued after the message is stored and sent by a
+        // background sender (retried until the mail server accepts them)
+        new(2, "e-mail outbox", """
+            CREATE TABLE email_outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                conversation_id TEXT NOT NULL,
+                recipient_id TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                sent_at INTEGER,
+                last_error TEXT,
+                UNIQUE (message_id, recipient_id)
+            );
+            CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at, id) WHERE sent_at IS NULL;
+            """),
     ];
 
     public static readonly int Latest = SchemaMigration.Latest(Migrations);

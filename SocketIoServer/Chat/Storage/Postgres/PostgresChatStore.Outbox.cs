@@ -1,0 +1,91 @@
+using Dapper;
+
+namespace SocketIoServer.Chat.Storage;
+
+internal sealed partial class PostgresChatStore
+{
+    private const string OutboxColumns = "id AS Id, message_id AS MessageId, conversation_id AS ConversationId, recipient_id AS RecipientId, " +
+        "subject AS Subject, body AS Body, created_at AS CreatedAt, attempts AS Attempts, next_attempt_at AS NextAttemptAt, sent_at AS SentAt, " +
+        "last_error AS LastError";
+
+    public async Task<int> EnqueueEmailsAsync(IReadOnlyCollection<NewOutboxEmail> emails, CancellationToken cancellationToken)
+    {
+        var list = OutboxArguments.Emails(emails);
+        if (list.Length == 0) return 0;
+        var now = _clock.Now();
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(Command("""
+            INSERT INTO email_outbox (message_id, conversation_id, recipient_id, subject, body, created_at, next_attempt_at)
+            SELECT e.m, e.c, e.r, e.s, e.b, @now, @now FROM unnest(@messageIds, @conversationIds, @recipientIds, @subjects, @bodies) AS e (m, c, r, s, b)
+            ON CONFLICT (message_id, recipient_id) DO NOTHING
+            """, new
+        {
+            messageIds = list.Select(e => e.MessageId).ToArray(),
+            conversationIds = list.Select(e => e.ConversationId).ToArray(),
+            recipientIds = list.Select(e => e.RecipientId).ToArray(),
+            subjects = list.Select(e => e.Subject).ToArray(),
+            bodies = list.Select(e => e.Body).ToArray(),
+            now,
+        }, null, cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<OutboxEmail>> ClaimDueEmailsAsync(int limit, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        OutboxArguments.Claim(limit, lease);
+        var now = _clock.Now();
+        await using var connection = await OpenAsync(cancellationToken);
+        // SKIP LOCKED: two senders claiming at once take different e-mails
+        var rows = await connection.QueryAsync<PostgresOutboxRow>(Command($"""
+            UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = @until
+            WHERE id IN (SELECT id FROM email_outbox WHERE sent_at IS NULL AND next_attempt_at <= @now
+                         ORDER BY next_attempt_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
+            RETURNING {OutboxColumns}
+            """, new { now, until = now + lease, limit }, null, cancellationToken));
+        return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Id).Select(r => r.ToEmail()).ToList();
+    }
+
+    public async Task<bool> MarkEmailSentAsync(long emailId, CancellationToken cancellationToken)
+    {
+        var now = _clock.Now();
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(Command("UPDATE email_outbox SET sent_at = @now, last_error = NULL WHERE id = @emailId AND sent_at IS NULL",
+            new { emailId, now }, null, cancellationToken)) > 0;
+    }
+
+    public async Task<bool> MarkEmailFailedAsync(long emailId, string error, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(Command(
+            "UPDATE email_outbox SET last_error = @error, next_attempt_at = @retryAt WHERE id = @emailId AND sent_at IS NULL",
+            new { emailId, error, retryAt = StoreClock.Truncate(retryAt) }, null, cancellationToken)) > 0;
+    }
+
+    public async Task<IReadOnlyList<OutboxEmail>> ListEmailsAsync(string messageId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(messageId, nameof(messageId));
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PostgresOutboxRow>(Command(
+            $"SELECT {OutboxColumns} FROM email_outbox WHERE message_id = @messageId ORDER BY recipient_id COLLATE \"C\"",
+            new { messageId }, null, cancellationToken));
+        return rows.Select(r => r.ToEmail()).ToList();
+    }
+}
+
+internal sealed class PostgresOutboxRow
+{
+    public long Id { get; set; }
+    public string MessageId { get; set; } = "";
+    public string ConversationId { get; set; } = "";
+    public string RecipientId { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string Body { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public int Attempts { get; set; }
+    public DateTime NextAttemptAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public string? LastError { get; set; }
+
+    public OutboxEmail ToEmail() => new(Id, MessageId, ConversationId, RecipientId, Subject, Body, PostgresTime.From(CreatedAt), Attempts,
+        PostgresTime.From(NextAttemptAt), PostgresTime.From(SentAt), LastError);
+}

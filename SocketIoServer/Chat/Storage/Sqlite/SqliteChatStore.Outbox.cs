@@ -1,0 +1,90 @@
+using Dapper;
+
+namespace SocketIoServer.Chat.Storage;
+
+internal sealed partial class SqliteChatStore
+{
+    private const string OutboxColumns = "id AS Id, message_id AS MessageId, conversation_id AS ConversationId, recipient_id AS RecipientId, " +
+        "subject AS Subject, body AS Body, created_at AS CreatedAt, attempts AS Attempts, next_attempt_at AS NextAttemptAt, sent_at AS SentAt, " +
+        "last_error AS LastError";
+
+    public async Task<int> EnqueueEmailsAsync(IReadOnlyCollection<NewOutboxEmail> emails, CancellationToken cancellationToken)
+    {
+        var list = OutboxArguments.Emails(emails);
+        if (list.Length == 0) return 0;
+        var now = SqliteTime.To(_clock.Now());
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction();
+        var queued = 0;
+        foreach (var email in list)
+        {
+            queued += await connection.ExecuteAsync(Command("""
+                INSERT INTO email_outbox (message_id, conversation_id, recipient_id, subject, body, created_at, next_attempt_at)
+                VALUES (@MessageId, @ConversationId, @RecipientId, @Subject, @Body, @now, @now)
+                ON CONFLICT (message_id, recipient_id) DO NOTHING
+                """, new { email.MessageId, email.ConversationId, email.RecipientId, email.Subject, email.Body, now }, transaction, cancellationToken));
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return queued;
+    }
+
+    public async Task<IReadOnlyList<OutboxEmail>> ClaimDueEmailsAsync(int limit, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        OutboxArguments.Claim(limit, lease);
+        var now = _clock.Now();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(); // IMMEDIATE: one claimer at a time
+        var rows = await connection.QueryAsync<SqliteOutboxRow>(Command($"""
+            UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = @until
+            WHERE id IN (SELECT id FROM email_outbox WHERE sent_at IS NULL AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT @limit)
+            RETURNING {OutboxColumns}
+            """, new { now = SqliteTime.To(now), until = SqliteTime.To(now + lease), limit }, transaction, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Id).Select(r => r.ToEmail()).ToList();
+    }
+
+    public async Task<bool> MarkEmailSentAsync(long emailId, CancellationToken cancellationToken)
+    {
+        var now = SqliteTime.To(_clock.Now());
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(Command("UPDATE email_outbox SET sent_at = @now, last_error = NULL WHERE id = @emailId AND sent_at IS NULL",
+            new { emailId, now }, null, cancellationToken)) > 0;
+    }
+
+    public async Task<bool> MarkEmailFailedAsync(long emailId, string error, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(Command(
+            "UPDATE email_outbox SET last_error = @error, next_attempt_at = @retryAt WHERE id = @emailId AND sent_at IS NULL",
+            new { emailId, error, retryAt = SqliteTime.To(StoreClock.Truncate(retryAt)) }, null, cancellationToken)) > 0;
+    }
+
+    public async Task<IReadOnlyList<OutboxEmail>> ListEmailsAsync(string messageId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(messageId, nameof(messageId));
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SqliteOutboxRow>(Command(
+            $"SELECT {OutboxColumns} FROM email_outbox WHERE message_id = @messageId ORDER BY recipient_id",
+            new { messageId }, null, cancellationToken));
+        return rows.Select(r => r.ToEmail()).ToList();
+    }
+}
+
+internal sealed class SqliteOutboxRow
+{
+    public long Id { get; set; }
+    public string MessageId { get; set; } = "";
+    public string ConversationId { get; set; } = "";
+    public string RecipientId { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string Body { get; set; } = "";
+    public long CreatedAt { get; set; }
+    public long Attempts { get; set; }
+    public long NextAttemptAt { get; set; }
+    public long? SentAt { get; set; }
+    public string? LastError { get; set; }
+
+    public OutboxEmail ToEmail() => new(Id, MessageId, ConversationId, RecipientId, Subject, Body, SqliteTime.From(CreatedAt), (int)Attempts,
+        SqliteTime.From(NextAttemptAt), SqliteTime.From(SentAt), LastError);
+}
