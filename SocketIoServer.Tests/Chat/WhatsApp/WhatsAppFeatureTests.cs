@@ -104,6 +104,47 @@ public sealed class WhatsAppFeatureTests(string store) : WhatsAppTestBase(store)
     }
 
     [Test]
+    public async Task MessageRead_MovesTheReadCursor_TellsTheConversation_AndUpdatesTheLastSeenTime()
+    {
+        await using var server = await StartAsync();
+        var conversationId = await server.CreateChatAsync("alice", "dm", "bob");
+        await using var alice = await ConnectAsync(server, "alice");
+        await using var bob = await ConnectAsync(server, "bob");
+        await using var carol = await ConnectAsync(server, "carol");
+        var messageId = await SendAsync(alice, conversationId, "read me");
+
+        var ack = await AckAsync(bob, "message:read", new { conversationId, messageId });
+        AssertOk(ack);
+        Assert.That(ack["readAt"]!.GetValue<string>(), Does.EndWith("Z"));
+        var read = (await alice.Events.WaitAsync("message:read")).Args[0]!.AsObject();
+        Assert.That(read.Select(p => p.Key), Is.EqualTo(new[] { "conversationId", "messageId", "userId", "readAt" }));
+        Assert.That(read["userId"]!.GetValue<string>(), Is.EqualTo("bob"));
+        Assert.That((await server.Store.GetReadCursorAsync(conversationId, "bob", CancellationToken.None))!.MessageId, Is.EqualTo(messageId));
+        var vocabulary = (global::SocketIoServer.Chat.Vocabularies.WhatsApp.WhatsAppVocabulary)server.App.Services.GetService(
+            typeof(global::SocketIoServer.Chat.Vocabularies.WhatsApp.WhatsAppVocabulary))!;
+        Assert.That(vocabulary.LastViewed("bob", conversationId), Is.Not.Null, "reading counts as viewing");
+
+        AssertError(await AckAsync(bob, "message:read", new { conversationId, messageId = "000000000000000000000000" }), "NOT_FOUND");
+        AssertError(await AckAsync(carol, "message:read", new { conversationId, messageId }), "FORBIDDEN");
+        AssertError(await AckAsync(bob, "message:read", new { conversationId }), "VALIDATION_ERROR");
+    }
+
+    [Test]
+    public async Task ADeletedMessage_CannotBeLocked()
+    {
+        await using var server = await StartAsync();
+        var conversationId = await server.CreateChatAsync("alice", "dm", "bob");
+        await using var alice = await ConnectAsync(server, "alice");
+        var messageId = await SendAsync(alice, conversationId, "gone soon");
+        using var http = Http(server, "alice");
+        await http.DeleteAsync($"/v1/messages/{messageId}");
+        var ack = await AckAsync(alice, "message:lock", new { messageId });
+        Assert.That(ack["success"]!.GetValue<bool>(), Is.False);
+        var failed = (await alice.Events.WaitAsync("lock-failed")).Args[0]!;
+        Assert.That(failed["reason"]!.GetValue<string>(), Is.EqualTo("Message not found"));
+    }
+
+    [Test]
     public async Task ConversationView_RecordsTheLastSeenTime_AndTellsTheOthers()
     {
         await using var server = await StartAsync();

@@ -82,6 +82,8 @@ public sealed partial class WhatsAppVocabulary
         var conversationId = Require(payload, "conversationId");
         var messageId = Require(payload, "messageId");
         var update = await chat.MarkReadAsync(connection.UserId, conversationId, messageId, CancellationToken.None);
+        // the seed's last-seen-per-conversation: "Update: Automatic on message read"
+        if (update.Status is ReadCursorUpdateStatus.Advanced or ReadCursorUpdateStatus.Unchanged) _lastViewed[(connection.UserId, conversationId)] = time.GetUtcNow();
         return update.Status switch
         {
             ReadCursorUpdateStatus.NotMember => throw Refuse(ChatErrorCode.Forbidden, "Not a participant of this conversation"),
