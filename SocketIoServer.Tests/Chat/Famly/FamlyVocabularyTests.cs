@@ -37,7 +37,8 @@ public sealed partial class FamlyVocabularyTests
         var message = (await bob.Events.WaitAsync("message:new")).Args[0]!.AsObject();
         Assert.Multiple(() =>
         {
-            Assert.That(message.Select(p => p.Key), Is.EqualTo(new[] { "chatId", "_id", "body", "senderId", "createdAt", "clientId" }));
+            // seed 002's fields, then seed 003's names for the same message (CONTRACTS.md section 6)
+            Assert.That(message.Select(p => p.Key), Is.EqualTo(new[] { "chatId", "_id", "body", "senderId", "createdAt", "clientId", "conversationId", "content" }));
             Assert.That(message["chatId"]!.GetValue<string>(), Is.EqualTo(chatId));
             Assert.That(message["_id"]!.GetValue<string>(), Is.EqualTo(serverId));
             Assert.That(message["body"]!.GetValue<string>(), Is.EqualTo("Hello, World! 🎉"));

@@ -72,8 +72,8 @@ public static partial class ChatApp
         builder.Services.AddSingleton<ChatHttpApi>();
         builder.Services.AddSingleton(sp => new FamlyVocabulary(sp.GetRequiredService<ChatService>(),
             new SlidingWindowRateLimiter(10, TimeSpan.FromSeconds(10), sp.GetService<TimeProvider>()),
-            sp.GetRequiredService<ILogger<FamlyVocabulary>>()));
-        builder.Services.AddSingleton<MessageDeletedAnnouncer>();
+            sp.GetRequiredService<WhatsAppVocabulary>(), sp.GetRequiredService<ILogger<FamlyVocabulary>>()));
+        AddWhatsApp(builder.Services, settings);
         builder.Services.AddSingleton(sp => new WhisperSpaceVocabulary(sp.GetRequiredService<ChatService>(),
             new SlidingWindowRateLimiter(30, TimeSpan.FromMinutes(1), sp.GetService<TimeProvider>()),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WhisperSpaceVocabulary>>()));
@@ -95,7 +95,7 @@ public static partial class ChatApp
         var app = builder.Build();
         var chat = app.Services.GetRequiredService<ChatService>();
         chat.AddVocabulary(app.Services.GetRequiredService<FamlyVocabulary>());
-        chat.AddVocabulary(app.Services.GetRequiredService<MessageDeletedAnnouncer>());
+        chat.AddVocabulary(app.Services.GetRequiredService<WhatsAppVocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<WhisperSpaceVocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<Task5Vocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<DeedOVocabulary>());
@@ -107,6 +107,7 @@ public static partial class ChatApp
                 io.Of(name).Use(auth.Authenticate).Use(chat.PrepareAsync).OnConnection(chat.OnConnected);
         });
         app.Services.GetRequiredService<ChatHttpApi>().Map(app);
+        app.Services.GetRequiredService<NotificationHttpApi>().Map(app);
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResultStatusCodes = { [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status200OK },
@@ -131,6 +132,20 @@ public static partial class ChatApp
             }
         });
         return app;
+    }
+
+    /// <summary>Seed 003's vocabulary and what it needs, with the settings of its configuration guide.</summary>
+    private static void AddWhatsApp(IServiceCollection services, ChatSettings settings)
+    {
+        services.AddSingleton(sp => new WhatsAppRateLimits(settings.RateLimitMax, settings.RateLimitWindow, sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => new MessageLocks(settings.LockTimeout, sp.GetService<TimeProvider>()));
+        services.AddSingleton(new WhatsAppOptions(settings.MessageQueueExpiry, settings.PingInterval));
+        services.AddSingleton(sp => new WhatsAppNotifications(sp.GetRequiredService<ChatService>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<WhatsAppNotifications>>()));
+        services.AddSingleton(sp => new WhatsAppVocabulary(sp.GetRequiredService<ChatService>(), sp.GetRequiredService<WhatsAppRateLimits>(),
+            sp.GetRequiredService<MessageLocks>(), sp.GetRequiredService<WhatsAppNotifications>(), sp.GetRequiredService<WhatsAppOptions>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WhatsAppVocabulary>>()));
+        services.AddSingleton<NotificationHttpApi>();
     }
 
     [LoggerMessage(LogLevel.Information, "Chat server listening on {Addresses} (store: {Store}); Socket.IO at /socket.io/")]

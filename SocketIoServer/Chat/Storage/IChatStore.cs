@@ -136,6 +136,51 @@ public interface IChatStore : IAsyncDisposable
     /// <summary>The outbox e-mails about one message, sent or not, by recipient.</summary>
     Task<IReadOnlyList<OutboxEmail>> ListEmailsAsync(string messageId, CancellationToken cancellationToken);
 
+    // --- notifications (seed 003) ---
+
+    /// <summary>Stores a notification (type and priority must be among <see cref="NotificationKinds"/>'s).</summary>
+    Task<Notification> CreateNotificationAsync(NewNotification notification, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The user's notifications, newest first, read ones past <see cref="NotificationKinds.ReadRetention"/> left out;
+    /// only unread ones with <paramref name="unreadOnly"/>, only those of <paramref name="type"/> when given.
+    /// </summary>
+    /// <param name="limit">1..<see cref="MessageQuery.MaxLimit"/>.</param>
+    Task<IReadOnlyList<Notification>> ListNotificationsAsync(string userId, bool unreadOnly, string? type, int limit, CancellationToken cancellationToken);
+
+    Task<int> CountUnreadNotificationsAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>The user's notification, or null (unknown, someone else's, or read and past retention).</summary>
+    Task<Notification?> GetNotificationAsync(string userId, string notificationId, CancellationToken cancellationToken);
+
+    /// <summary>Marks it read (the first read time is kept); the notification after, or null as for <see cref="GetNotificationAsync"/>.</summary>
+    Task<Notification?> MarkNotificationReadAsync(string userId, string notificationId, CancellationToken cancellationToken);
+
+    /// <summary>Marks every unread notification of the user read; how many changed.</summary>
+    Task<int> MarkAllNotificationsReadAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the user's notification; false when the user has none of that id.</summary>
+    Task<bool> DeleteNotificationAsync(string userId, string notificationId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every notification of the user; how many.</summary>
+    Task<int> DeleteAllNotificationsAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes, for every user, the notifications read <see cref="NotificationKinds.ReadRetention"/> ago or more; how many.</summary>
+    Task<int> PurgeReadNotificationsAsync(CancellationToken cancellationToken);
+
+    // --- offline queue (seed 003) ---
+
+    /// <summary>Queues a stored message for users who were offline when it was sent (a user queued twice keeps one entry).</summary>
+    Task EnqueueMessageAsync(string messageId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Empties the user's queue and returns the messages queued after <paramref name="queuedAfter"/> (older entries
+    /// have expired), in message order, deleted messages left out. Two concurrent calls never both get a message.
+    /// </summary>
+    Task<IReadOnlyList<ChatMessage>> TakeQueuedMessagesAsync(string userId, DateTimeOffset queuedAfter, CancellationToken cancellationToken);
+
+    Task<int> CountQueuedMessagesAsync(string userId, CancellationToken cancellationToken);
+
     /// <summary>Most messages <see cref="ListMessagesSinceAsync"/> returns at once.</summary>
     const int MaxMissedMessages = 1000;
 }

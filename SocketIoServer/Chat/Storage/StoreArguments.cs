@@ -51,4 +51,22 @@ internal static class StoreArguments
     {
         ArgumentNullException.ThrowIfNull(value, "displayName");
     }
+
+    public static void NewNotification(NewNotification notification)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        Id(notification.UserId, "notification.UserId");
+        if (!NotificationKinds.Types.ContainsKey(notification.Type ?? ""))
+            throw new ArgumentException($"unknown notification type '{notification.Type}'", nameof(notification));
+        if (!NotificationKinds.Priorities.Contains(notification.Priority))
+            throw new ArgumentException($"unknown notification priority '{notification.Priority}'", nameof(notification));
+        ArgumentNullException.ThrowIfNull(notification.Title, "notification.Title");
+        ArgumentNullException.ThrowIfNull(notification.Message, "notification.Message");
+    }
+
+    public static void NotificationLimit(int limit)
+    {
+        if (limit is < MessageQuery.MinLimit or > MessageQuery.MaxLimit)
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be {MessageQuery.MinLimit}..{MessageQuery.MaxLimit}");
+    }
 }

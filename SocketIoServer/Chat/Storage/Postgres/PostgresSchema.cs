@@ -102,6 +102,29 @@ internal static class PostgresSchema
             );
             CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at, id) WHERE sent_at IS NULL;
             """),
+        new(3, "notifications, offline message queue", """
+            CREATE TABLE notifications (
+                id text PRIMARY KEY,
+                user_id text NOT NULL,
+                type text NOT NULL,
+                priority text NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+                title text NOT NULL,
+                message text NOT NULL,
+                data text,
+                action_url text,
+                created_at timestamptz NOT NULL,
+                read_at timestamptz
+            );
+            CREATE INDEX notifications_by_user ON notifications (user_id, read_at, created_at);
+            CREATE INDEX notifications_by_read_at ON notifications (read_at) WHERE read_at IS NOT NULL;
+
+            CREATE TABLE message_queue (
+                user_id text NOT NULL,
+                message_id text NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                queued_at timestamptz NOT NULL,
+                PRIMARY KEY (user_id, message_id)
+            );
+            """),
     ];
 
     public static readonly int Latest = SchemaMigration.Latest(Migrations);

@@ -96,6 +96,29 @@ internal static class SqliteSchema
             );
             CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at, id) WHERE sent_at IS NULL;
             """),
+        new(3, "notifications, offline message queue", """
+            CREATE TABLE notifications (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                priority TEXT NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+                title TEXT NOT NULL,
+                message TEXT NOT NULL,
+                data TEXT,
+                action_url TEXT,
+                created_at INTEGER NOT NULL,
+                read_at INTEGER
+            );
+            CREATE INDEX notifications_by_user ON notifications (user_id, read_at, created_at);
+            CREATE INDEX notifications_by_read_at ON notifications (read_at) WHERE read_at IS NOT NULL;
+
+            CREATE TABLE message_queue (
+                user_id TEXT NOT NULL,
+                message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+                queued_at INTEGER NOT NULL,
+                PRIMARY KEY (user_id, message_id)
+            );
+            """),
     ];
 
     public static readonly int Latest = SchemaMigration.Latest(Migrations);

@@ -7,7 +7,11 @@ namespace SocketIoServer.Chat.Vocabularies.Famly;
 /// <summary>The objects seed 002 broadcasts and returns, field for field and in its order.</summary>
 public static class FamlyShapes
 {
-    /// <summary><c>message:new</c>: chatId, _id, body, senderId, createdAt, and clientId when the sender gave one.</summary>
+    /// <summary>
+    /// <c>message:new</c>: chatId, _id, body, senderId, createdAt, and clientId when the sender gave one; then seed
+    /// 003's names for the same message, conversationId and content (CONTRACTS.md section 6: one emission carries
+    /// the fields of both shapes).
+    /// </summary>
     public static JsonObject Message(ChatMessage message)
     {
         var json = new JsonObject
@@ -19,6 +23,8 @@ public static class FamlyShapes
             ["createdAt"] = JsTime.Iso(message.CreatedAt),
         };
         if (message.ClientId is not null) json["clientId"] = message.ClientId;
+        json["conversationId"] = message.ConversationId;
+        json["content"] = message.Body;
         return json;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Storage;
+using SocketIoServer.Chat.Vocabularies.WhatsApp;
 using SocketIoServer.Server;
 
 namespace SocketIoServer.Chat.Vocabularies.Famly;
@@ -12,8 +13,13 @@ namespace SocketIoServer.Chat.Vocabularies.Famly;
 /// <c>{ok:false, error, message, correlationId}</c> acks; broadcasts <c>message:new</c>, <c>typing:update</c>,
 /// <c>receipt:update</c>, <c>chat:update</c>, <c>presence:update</c>. docs/contracts/famly.md is the event table.
 /// </summary>
-public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateLimiter messageLimiter, ILogger<FamlyVocabulary> logger)
-    : IChatVocabulary
+/// <remarks>
+/// Seeds 002 and 003 share <c>message:send</c> on <c>/</c> (CONTRACTS.md section 6): a payload with
+/// <c>conversationId</c> and no <c>chatId</c> is seed 003's shape and is answered by <see cref="WhatsAppVocabulary"/>
+/// in that seed's ack shape, under this vocabulary's message limit.
+/// </remarks>
+public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateLimiter messageLimiter, WhatsAppVocabulary whatsApp,
+    ILogger<FamlyVocabulary> logger) : IChatVocabulary
 {
     /// <summary>Seed 002's body length limit.</summary>
     public const int MaxBodyLength = 8000;
@@ -27,7 +33,9 @@ public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateL
         var socket = connection.Socket;
         socket.On("room:join", e => Handle(connection, e, JoinAsync));
         socket.On("room:leave", e => Handle(connection, e, LeaveAsync));
-        socket.On("message:send", e => Handle(connection, e, SendAsync));
+        socket.On("message:send", e => IsConversationShape(e)
+            ? whatsApp.HandleSendOnDefaultNamespaceAsync(connection, e, () => messageLimiter.TryAcquire(connection.UserId), LimitMessage)
+            : Handle(connection, e, SendAsync));
         socket.On("receipt:read", e => Handle(connection, e, ReadAsync));
         socket.On("presence:ping", e => Handle(connection, e, PingAsync));
         socket.On("typing:start", e => TypingAsync(connection, e, true));
@@ -80,12 +88,18 @@ public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateL
         if (body is null) throw Refuse(ChatErrorCode.ValidationError, bodyError!.Replace("non-empty string", $"string of 1-{MaxBodyLength} characters"));
         var clientId = Require(payload, "clientId");
         if (!messageLimiter.TryAcquire(connection.UserId))
-            throw Refuse(ChatErrorCode.RateLimited, $"Maximum {messageLimiter.Limit} messages per {messageLimiter.Window.TotalSeconds:0} seconds");
+            throw Refuse(ChatErrorCode.RateLimited, LimitMessage);
 
         var result = await chat.SendMessageAsync(connection.User, chatId, body, clientId, CancellationToken.None);
         if (!result.IsStored) throw Refuse(ChatErrorCode.Forbidden, "Not a member of this chat");
         return FamlyAck.WithData(new JsonObject { ["clientId"] = clientId, ["serverId"] = result.Message.Id });
     }
+
+    private string LimitMessage => $"Maximum {messageLimiter.Limit} messages per {messageLimiter.Window.TotalSeconds:0} seconds";
+
+    /// <summary>Seed 003's <c>{conversationId, content}</c> rather than seed 002's <c>{chatId, body}</c>.</summary>
+    private static bool IsConversationShape(SocketEvent e) =>
+        e.Args.Length > 0 && e.Args[0] is JsonObject o && o["chatId"] is null && o["conversationId"] is not null;
 
     private async Task<object> ReadAsync(ChatConnection connection, EventPayload payload)
     {

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using SocketIoServer.Chat.Auth;
+using SocketIoServer.Chat.Core;
+using SocketIoServer.Chat.Storage;
+using SocketIoServer.Chat.Vocabularies.WhatsApp;
+
+namespace SocketIoServer.Chat.Http;
+
+/// <summary>
+/// Seed 003's notification endpoints (CONTRACTS.md section 5), JWT bearer, bare JSON bodies, the one error shape.
+/// Each change tells the user's <c>/notifications</c> sockets the new unread count.
+/// </summary>
+public sealed partial class NotificationHttpApi(ChatService chat, WhatsAppNotifications notifications, Hs256Jwt jwt, ILogger<NotificationHttpApi> logger)
+{
+    private const int DefaultLimit = 50;
+
+    private IChatStore Store => chat.Store;
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/notifications", (Func<HttpContext, Task<IResult>>)(c => Run(c, user => ListAsync(c, user))));
+        app.MapGet("/api/notifications/unread", (Func<HttpContext, Task<IResult>>)(c => Run(c, UnreadAsync)));
+        app.MapPost("/api/notifications/mark-all-read", (Func<HttpContext, Task<IResult>>)(c => Run(c, MarkAllReadAsync)));
+        app.MapDelete("/api/notifications", (Func<HttpContext, Task<IResult>>)(c => Run(c, DeleteAllAsync)));
+        app.MapGet("/api/notifications/{id}", (HttpContext c, string id) => Run(c, user => GetAsync(user, id)));
+        app.MapPost("/api/notifications/{id}/read", (HttpContext c, string id) => Run(c, user => ReadAsync(user, id)));
+        app.MapDelete("/api/notifications/{id}", (HttpContext c, string id) => Run(c, user => DeleteAsync(user, id)));
+    }
+
+    private async Task<IResult> Run(HttpContext context, Func<AuthenticatedUser, Task<IResult>> endpoint)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        var (user, failure) = jwt.Validate(token);
+        if (user is null)
+        {
+            var error = ChatError.Create(ChatErrorCode.Unauthorized, "Authentication error: " + failure!.Value.WireName());
+            LogRefused(context.Request.Method, context.Request.Path, error.Code.WireName(), error.Message, error.CorrelationId);
+            return HttpChatError.Result(error);
+        }
+        try
+        {
+            return await endpoint(user);
+        }
+        catch (ChatRefusal refusal)
+        {
+            LogRefused(context.Request.Method, context.Request.Path, refusal.Error.Code.WireName(), refusal.Error.Message, refusal.Error.CorrelationId);
+            return HttpChatError.Result(refusal.Error);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var error = ChatError.Create(ChatErrorCode.Internal, "Internal server error");
+            LogFailed(context.Request.Method, context.Request.Path, error.CorrelationId, ex);
+            return HttpChatError.Result(error);
+        }
+    }
+
+    /// <summary><c>GET /api/notifications?limit=1..200&amp;unread=true&amp;type=...</c> → an array, newest first.</summary>
+    private async Task<IResult> ListAsync(HttpContext context, AuthenticatedUser user)
+    {
+        var query = context.Request.Query;
+        var limit = DefaultLimit;
+        if (query.TryGetValue("limit", out var limitText)
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < MessageQuery.MinLimit or > MessageQuery.MaxLimit))
+            throw Refuse(ChatErrorCode.ValidationError, $"limit must be a whole number from {MessageQuery.MinLimit} to {MessageQuery.MaxLimit}");
+        var unread = query["unread"].ToString() is "true" or "1";
+        var type = query["type"].ToString() is { Length: > 0 } t ? t : null;
+        if (type is not null && !NotificationKinds.Types.ContainsKey(type))
+            throw Refuse(ChatErrorCode.ValidationError, $"type must be one of {string.Join(", ", NotificationKinds.Types.Keys)}");
+        var list = await Store.ListNotificationsAsync(user.UserId, unread, type, limit, context.RequestAborted);
+        return Results.Json(new JsonArray([.. list.Select(n => (JsonNode)WhatsAppShapes.Notification(n))]));
+    }
+
+    private async Task<IResult> UnreadAsync(AuthenticatedUser user) =>
+        Results.Json(new JsonObject { ["count"] = await Store.CountUnreadNotificationsAsync(user.UserId, CancellationToken.None) });
+
+    private async Task<IResult> GetAsync(AuthenticatedUser user, string id) =>
+        Results.Json(WhatsAppShapes.Notification(await Store.GetNotificationAsync(user.UserId, id, CancellationToken.None) ?? throw NotFound()));
+
+    private async Task<IResult> ReadAsync(AuthenticatedUser user, string id)
+    {
+        var read = await Store.MarkNotificationReadAsync(user.UserId, id, CancellationToken.None) ?? throw NotFound();
+        await notifications.SendUnreadAsync(user.UserId);
+        return Results.Json(WhatsAppShapes.Notification(read));
+    }
+
+    private async Task<IResult> MarkAllReadAsync(AuthenticatedUser user)
+    {
+        var count = await Store.MarkAllNotificationsReadAsync(user.UserId, CancellationToken.None);
+        await notifications.SendUnreadAsync(user.UserId);
+        return Results.Json(new JsonObject { ["count"] = count });
+    }
+
+    private async Task<IResult> DeleteAsync(AuthenticatedUser user, string id)
+    {
+        if (!await Store.DeleteNotificationAsync(user.UserId, id, CancellationToken.None)) throw NotFound();
+        await notifications.SendUnreadAsync(user.UserId);
+        return Results.NoContent();
+    }
+
+    private async Task<IResult> DeleteAllAsync(AuthenticatedUser user)
+    {
+        var count = await Store.DeleteAllNotificationsAsync(user.UserId, CancellationToken.None);
+        await notifications.SendUnreadAsync(user.UserId);
+        return Results.Json(new JsonObject { ["count"] = count });
+    }
+
+    private static ChatRefusal NotFound() => Refuse(ChatErrorCode.NotFound, "Notification not found");
+
+    private static ChatRefusal Refuse(ChatErrorCode code, string message) => new(ChatError.Create(code, message));
+
+    [LoggerMessage(LogLevel.Information, "{Method} {Path} refused: {Code} {Message} (correlationId {CorrelationId})")]
+    private partial void LogRefused(string method, string path, string code, string message, string correlationId);
+
+    [LoggerMessage(LogLevel.Error, "{Method} {Path} failed (correlationId {CorrelationId})")]
+    private partial void LogFailed(string method, string path, string correlationId, Exception exception);
+}
