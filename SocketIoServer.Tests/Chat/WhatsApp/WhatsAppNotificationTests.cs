@@ -36,7 +36,7 @@ public sealed class WhatsAppNotificationTests(string store) : WhatsAppTestBase(s
         var messageId = await SendAsync(alice, conversationId, "are you there?");
 
         using var http = Http(server, "bob");
-        var (status, list) = await CallAsync(http, HttpMethod.Get, "/api/notifications");
+        var (status, list) = await CallAsync(http, HttpMethod.Get, "/api/notifications?type=message"); // (bob was also invited to the group)
         Assert.That(status, Is.EqualTo(200));
         var notification = list!.AsArray().Single()!.AsObject();
         Assert.That(notification.Select(p => p.Key), Is.EqualTo(NotificationKeys));
@@ -52,8 +52,42 @@ public sealed class WhatsAppNotificationTests(string store) : WhatsAppTestBase(s
             Assert.That(notification["actionUrl"]!.GetValue<string>(), Is.EqualTo($"/conversations/{conversationId}"));
             Assert.That(notification["read"]!.GetValue<bool>(), Is.False);
         });
-        Assert.That(await server.Store.CountUnreadNotificationsAsync("carol", CancellationToken.None), Is.Zero, "carol was online (on /notifications)");
-        Assert.That(await server.Store.CountUnreadNotificationsAsync("alice", CancellationToken.None), Is.Zero, "not the sender");
+        Assert.That(await server.Store.ListNotificationsAsync("carol", false, "message", 10, CancellationToken.None), Is.Empty, "carol was online (on /notifications)");
+        Assert.That(await server.Store.CountUnreadNotificationsAsync("alice", CancellationToken.None), Is.Zero, "not the sender (nor invited: she made the group)");
+    }
+
+    [Test]
+    public async Task Mentions_GroupInvitations_AndGroupUpdates_CreateTheirNotifications()
+    {
+        await using var server = await StartAsync();
+        var conversationId = await server.CreateChatAsync("alice", "group", "bob", "carol");
+        using var aliceHttp = Http(server, "alice");
+        using var bobHttp = Http(server, "bob");
+        using var daveHttp = Http(server, "dave");
+
+        var invites = (await CallAsync(bobHttp, HttpMethod.Get, "/api/notifications?type=group_invite")).Body!.AsArray();
+        Assert.That(invites.Single()!["data"]!["conversationId"]!.GetValue<string>(), Is.EqualTo(conversationId), "invited to the new group");
+        Assert.That((await CallAsync(aliceHttp, HttpMethod.Get, "/api/notifications")).Body!.AsArray(), Is.Empty, "not the one who created it");
+
+        await using var alice = await ConnectAsync(server, "alice");
+        await SendAsync(alice, conversationId, "hi @bob, and @nobody");
+        var mention = (await CallAsync(bobHttp, HttpMethod.Get, "/api/notifications?type=mention")).Body!.AsArray().Single()!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(mention["priority"]!.GetValue<string>(), Is.EqualTo("high"));
+            Assert.That(mention["title"]!.GetValue<string>(), Is.EqualTo("You were mentioned"));
+        });
+        Assert.That(await server.Store.ListNotificationsAsync("carol", false, "mention", 10, CancellationToken.None), Is.Empty, "carol was not mentioned");
+
+        using (var added = await aliceHttp.PostAsync($"/v1/chats/{conversationId}/members", ChatTestServer.JsonContent(new JsonObject { ["userId"] = "dave" })))
+            Assert.That((int)added.StatusCode, Is.EqualTo(200));
+        Assert.That((await CallAsync(daveHttp, HttpMethod.Get, "/api/notifications?type=group_invite")).Body!.AsArray(), Has.Count.EqualTo(1));
+
+        using (var renamed = await aliceHttp.PatchAsync($"/v1/chats/{conversationId}", ChatTestServer.JsonContent(new JsonObject { ["title"] = "Renamed" })))
+            Assert.That((int)renamed.StatusCode, Is.EqualTo(200));
+        var update = (await CallAsync(bobHttp, HttpMethod.Get, "/api/notifications?type=group_update")).Body!.AsArray().Single()!;
+        Assert.That(update["message"]!.GetValue<string>(), Is.EqualTo("Renamed was updated"));
+        Assert.That(await server.Store.ListNotificationsAsync("alice", false, "group_update", 10, CancellationToken.None), Is.Empty, "not the one who renamed it");
     }
 
     [Test]

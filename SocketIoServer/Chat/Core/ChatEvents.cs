@@ -20,8 +20,16 @@ public sealed record ReceiptUpdated(string ConversationId, string MessageId, str
 /// <summary>A user came online or went offline; <see cref="ContactIds"/> are the users who share a dm or group with them.</summary>
 public sealed record PresenceChanged(string UserId, bool Online, DateTimeOffset At, IReadOnlyList<string> ContactIds) : ChatEvent;
 
-/// <summary>A conversation's metadata or members changed; <see cref="NotifiedUserIds"/> are its members and anyone just removed.</summary>
-public sealed record ChatChanged(Conversation Conversation, IReadOnlyList<string> NotifiedUserIds) : ChatEvent;
+/// <summary>
+/// A conversation's metadata or members changed; <see cref="NotifiedUserIds"/> are its members and anyone just removed,
+/// <see cref="AddedUserIds"/> those just added (all members when it was created), <see cref="ActorId"/> who did it.
+/// </summary>
+public sealed record ChatChanged(Conversation Conversation, IReadOnlyList<string> NotifiedUserIds) : ChatEvent
+{
+    public IReadOnlyList<string> AddedUserIds { get; init; } = [];
+
+    public string? ActorId { get; init; }
+}
 
 /// <summary>The sender deleted a message.</summary>
 public sealed record MessageDeleted(ChatMessage Message) : ChatEvent;

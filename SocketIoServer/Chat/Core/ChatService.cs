@@ -102,7 +102,8 @@ public sealed partial class ChatService : IDisposable
     /// After a conversation's members or metadata changed (HTTP API): the sockets of added members join its room,
     /// those of removed members leave it, and everyone concerned is told.
     /// </summary>
-    public async Task ConversationChangedAsync(Conversation conversation, IReadOnlyCollection<string> addedUserIds, IReadOnlyCollection<string> removedUserIds)
+    public async Task ConversationChangedAsync(Conversation conversation, IReadOnlyCollection<string> addedUserIds, IReadOnlyCollection<string> removedUserIds,
+        string? actorId = null)
     {
         var room = ChatRooms.Conversation(conversation.Id);
         foreach (var nsp in Io.Namespaces.Values)
@@ -110,7 +111,11 @@ public sealed partial class ChatService : IDisposable
             foreach (var userId in addedUserIds) await nsp.To(ChatRooms.User(userId)).SocketsJoinAsync(room);
             foreach (var userId in removedUserIds) await nsp.To(ChatRooms.User(userId)).SocketsLeaveAsync(room);
         }
-        await PublishAsync(new ChatChanged(conversation, [.. conversation.MemberIds.Union(removedUserIds, StringComparer.Ordinal)]));
+        await PublishAsync(new ChatChanged(conversation, [.. conversation.MemberIds.Union(removedUserIds, StringComparer.Ordinal)])
+        {
+            AddedUserIds = [.. addedUserIds],
+            ActorId = actorId,
+        });
     }
 
     /// <summary>Gives the event to every vocabulary; one that fails is logged and does not keep the others from it.</summary>

@@ -85,7 +85,7 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
         await Store.UpsertUserAsync(user.UserId, user.DisplayName, context.RequestAborted);
         var conversation = await Store.CreateConversationAsync(
             new NewConversation(kind == "dm" ? ConversationKind.Dm : ConversationKind.Group, title, user.UserId, members), context.RequestAborted);
-        await chat.ConversationChangedAsync(conversation, conversation.MemberIds.ToList(), []);
+        await chat.ConversationChangedAsync(conversation, conversation.MemberIds.ToList(), [], user.UserId);
         return Results.Json(FamlyShapes.Chat(conversation), statusCode: StatusCodes.Status201Created);
     }
 
@@ -105,7 +105,7 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
         var title = OptionalTitle(body);
         await MemberConversationAsync(user, chatId);
         var updated = await Store.UpdateTitleAsync(chatId, title, context.RequestAborted) ?? throw Refuse(ChatErrorCode.NotFound, "Chat not found");
-        await chat.ConversationChangedAsync(updated, [], []);
+        await chat.ConversationChangedAsync(updated, [], [], user.UserId);
         return Results.Json(FamlyShapes.Chat(updated));
     }
 
@@ -118,7 +118,7 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
         if (conversation.Kind == ConversationKind.Dm) throw Refuse(ChatErrorCode.ValidationError, "a dm's members cannot change");
         var change = await Store.AddMemberAsync(chatId, userId, context.RequestAborted);
         if (change.Status == MembershipChangeStatus.ConversationNotFound) throw Refuse(ChatErrorCode.NotFound, "Chat not found");
-        if (change.Status == MembershipChangeStatus.Changed) await chat.ConversationChangedAsync(change.Conversation!, [userId], []);
+        if (change.Status == MembershipChangeStatus.Changed) await chat.ConversationChangedAsync(change.Conversation!, [userId], [], user.UserId);
         return Results.Json(FamlyShapes.Chat(change.Conversation!));
     }
 
@@ -129,7 +129,7 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
         var change = await Store.RemoveMemberAsync(chatId, userId, CancellationToken.None);
         if (change.Status == MembershipChangeStatus.ConversationNotFound) throw Refuse(ChatErrorCode.NotFound, "Chat not found");
         if (change.Status == MembershipChangeStatus.Unchanged) throw Refuse(ChatErrorCode.NotFound, "Not a member of this chat");
-        await chat.ConversationChangedAsync(change.Conversation!, [], [userId]);
+        await chat.ConversationChangedAsync(change.Conversation!, [], [userId], user.UserId);
         return Results.Json(FamlyShapes.Chat(change.Conversation!));
     }
 

@@ -97,6 +97,11 @@ public sealed partial class WhatsAppVocabulary
                 if (chat.Io.Namespaces.TryGetValue(MessagesNamespace, out var messages))
                     await messages.To(ChatRooms.Conversation(created.Message.ConversationId)).EmitAsync("message:new", WhatsAppShapes.Message(created.Message));
                 await QueueForOfflineAsync(created, cancellationToken);
+                if (await Store.GetConversationAsync(created.Message.ConversationId, cancellationToken) is { } conversation)
+                    await _autoNotifications.MentionsAsync(created, conversation, cancellationToken);
+                break;
+            case ChatChanged changed:
+                await _autoNotifications.ChatChangedAsync(changed, cancellationToken);
                 break;
             case MessageDeleted deleted:
                 foreach (var nsp in OurNamespaces())

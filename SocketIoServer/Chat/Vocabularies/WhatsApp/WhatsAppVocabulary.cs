@@ -31,6 +31,7 @@ public sealed partial class WhatsAppVocabulary(
 
     private readonly ConcurrentDictionary<string, int> _socketsPerUser = new(StringComparer.Ordinal);
     private readonly UserStatuses _statuses = new(time);
+    private readonly WhatsAppAutoNotifications _autoNotifications = new(chat.Store, notifications);
     private readonly ConcurrentDictionary<(string UserId, string ConversationId), DateTimeOffset> _lastViewed = new();
 
     public IReadOnlyCollection<string> Namespaces { get; } = ["/", MessagesNamespace, WhatsAppNotifications.Namespace];
