@@ -77,6 +77,12 @@ public class InMemoryAdapter : IAdapter
             return _sids.TryGetValue(socketId, out var joined) ? new HashSet<string>(joined, StringComparer.Ordinal) : BroadcastOptions.EmptySet;
     }
 
+    /// <summary>Whether any local socket is in the room (without copying the room table, as <see cref="Rooms"/> does).</summary>
+    public bool HasRoom(string room)
+    {
+        lock (_gate) return _rooms.ContainsKey(room);
+    }
+
     public IReadOnlyDictionary<string, int> Rooms
     {
         get

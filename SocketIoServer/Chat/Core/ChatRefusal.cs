@@ -4,4 +4,7 @@ namespace SocketIoServer.Chat.Core;
 public sealed class ChatRefusal(ChatError error) : Exception(error.Message)
 {
     public ChatError Error { get; } = error;
+
+    /// <summary>A refusal with a new correlation id.</summary>
+    public static ChatRefusal Of(ChatErrorCode code, string message) => new(ChatError.Create(code, message));
 }

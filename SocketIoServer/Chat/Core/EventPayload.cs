@@ -30,6 +30,10 @@ public sealed class EventPayload(JsonObject? body)
         return null;
     }
 
+    /// <summary>A required non-empty string; a <see cref="ChatRefusal"/> (<c>VALIDATION_ERROR</c> naming the field) when it is not one.</summary>
+    public string Require(string field, int maxLength = 512) =>
+        RequiredString(field, out var error, maxLength) ?? throw ChatRefusal.Of(ChatErrorCode.ValidationError, error!);
+
     /// <summary>An optional string: null when absent or null; <paramref name="error"/> set when present with another type.</summary>
     public string? OptionalString(string field, out string? error)
     {

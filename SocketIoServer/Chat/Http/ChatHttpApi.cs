@@ -73,14 +73,14 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
     {
         var body = await ReadObjectAsync(context);
         var kind = (body["type"] as JsonValue)?.GetValueKind() == JsonValueKind.String ? body["type"]!.GetValue<string>() : null;
-        if (kind is not ("dm" or "group")) throw Refuse(ChatErrorCode.ValidationError, "type must be \"dm\" or \"group\"");
+        if (kind is not ("dm" or "group")) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "type must be \"dm\" or \"group\"");
         var title = OptionalTitle(body);
         if (body["memberIds"] is not JsonArray list || list.Count > MaxMembers
             || list.Any(m => m is not JsonValue v || v.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetValue<string>())))
-            throw Refuse(ChatErrorCode.ValidationError, $"memberIds must be an array of at most {MaxMembers} user ids");
+            throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"memberIds must be an array of at most {MaxMembers} user ids");
         var members = list.Select(m => m!.GetValue<string>()).Where(m => m != user.UserId).Distinct(StringComparer.Ordinal).ToList();
-        if (kind == "dm" && members.Count != 1) throw Refuse(ChatErrorCode.ValidationError, "a dm has exactly one other member");
-        if (kind == "group" && members.Count == 0) throw Refuse(ChatErrorCode.ValidationError, "a group needs at least one other member");
+        if (kind == "dm" && members.Count != 1) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "a dm has exactly one other member");
+        if (kind == "group" && members.Count == 0) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "a group needs at least one other member");
 
         await Store.UpsertUserAsync(user.UserId, user.DisplayName, context.RequestAborted);
         var conversation = await Store.CreateConversationAsync(
@@ -101,10 +101,10 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
     private async Task<IResult> UpdateChatAsync(HttpContext context, AuthenticatedUser user, string chatId)
     {
         var body = await ReadObjectAsync(context);
-        if (!body.ContainsKey("title")) throw Refuse(ChatErrorCode.ValidationError, "title is required (a string, or null to clear it)");
+        if (!body.ContainsKey("title")) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "title is required (a string, or null to clear it)");
         var title = OptionalTitle(body);
         await MemberConversationAsync(user, chatId);
-        var updated = await Store.UpdateTitleAsync(chatId, title, context.RequestAborted) ?? throw Refuse(ChatErrorCode.NotFound, "Chat not found");
+        var updated = await Store.UpdateTitleAsync(chatId, title, context.RequestAborted) ?? throw ChatRefusal.Of(ChatErrorCode.NotFound, "Chat not found");
         await chat.ConversationChangedAsync(updated, [], [], user.UserId);
         return Results.Json(FamlyShapes.Chat(updated));
     }
@@ -113,11 +113,11 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
     {
         var body = await ReadObjectAsync(context);
         var userId = (body["userId"] as JsonValue)?.GetValueKind() == JsonValueKind.String ? body["userId"]!.GetValue<string>() : null;
-        if (string.IsNullOrWhiteSpace(userId)) throw Refuse(ChatErrorCode.ValidationError, "userId is required and must be a non-empty string");
+        if (string.IsNullOrWhiteSpace(userId)) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "userId is required and must be a non-empty string");
         var conversation = await MemberConversationAsync(user, chatId);
-        if (conversation.Kind == ConversationKind.Dm) throw Refuse(ChatErrorCode.ValidationError, "a dm's members cannot change");
+        if (conversation.Kind == ConversationKind.Dm) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "a dm's members cannot change");
         var change = await Store.AddMemberAsync(chatId, userId, context.RequestAborted);
-        if (change.Status == MembershipChangeStatus.ConversationNotFound) throw Refuse(ChatErrorCode.NotFound, "Chat not found");
+        if (change.Status == MembershipChangeStatus.ConversationNotFound) throw ChatRefusal.Of(ChatErrorCode.NotFound, "Chat not found");
         if (change.Status == MembershipChangeStatus.Changed) await chat.ConversationChangedAsync(change.Conversation!, [userId], [], user.UserId);
         return Results.Json(FamlyShapes.Chat(change.Conversation!));
     }
@@ -125,10 +125,10 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
     private async Task<IResult> RemoveMemberAsync(AuthenticatedUser user, string chatId, string userId)
     {
         var conversation = await MemberConversationAsync(user, chatId);
-        if (conversation.Kind == ConversationKind.Dm) throw Refuse(ChatErrorCode.ValidationError, "a dm's members cannot change");
+        if (conversation.Kind == ConversationKind.Dm) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "a dm's members cannot change");
         var change = await Store.RemoveMemberAsync(chatId, userId, CancellationToken.None);
-        if (change.Status == MembershipChangeStatus.ConversationNotFound) throw Refuse(ChatErrorCode.NotFound, "Chat not found");
-        if (change.Status == MembershipChangeStatus.Unchanged) throw Refuse(ChatErrorCode.NotFound, "Not a member of this chat");
+        if (change.Status == MembershipChangeStatus.ConversationNotFound) throw ChatRefusal.Of(ChatErrorCode.NotFound, "Chat not found");
+        if (change.Status == MembershipChangeStatus.Unchanged) throw ChatRefusal.Of(ChatErrorCode.NotFound, "Not a member of this chat");
         await chat.ConversationChangedAsync(change.Conversation!, [], [userId], user.UserId);
         return Results.Json(FamlyShapes.Chat(change.Conversation!));
     }
@@ -139,7 +139,7 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
         var limit = DefaultLimit;
         if (query.TryGetValue("limit", out var limitText)
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < MessageQuery.MinLimit or > MessageQuery.MaxLimit))
-            throw Refuse(ChatErrorCode.ValidationError, $"limit must be a whole number from {MessageQuery.MinLimit} to {MessageQuery.MaxLimit}");
+            throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"limit must be a whole number from {MessageQuery.MinLimit} to {MessageQuery.MaxLimit}");
 
         MessageQuery messageQuery;
         var after = query["after"].ToString();
@@ -151,8 +151,8 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
         var page = await Store.ListMessagesAsync(chatId, user.UserId, messageQuery, context.RequestAborted);
         return page.Status switch
         {
-            MessagePageStatus.NotMember => throw Refuse(ChatErrorCode.Forbidden, "Not a member of this chat"),
-            MessagePageStatus.AfterMessageNotFound => throw Refuse(ChatErrorCode.NotFound, "No such message in this chat"),
+            MessagePageStatus.NotMember => throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a member of this chat"),
+            MessagePageStatus.AfterMessageNotFound => throw ChatRefusal.Of(ChatErrorCode.NotFound, "No such message in this chat"),
             _ => Results.Json(new JsonArray([.. page.Messages.Select(m => (JsonNode)FamlyShapes.Message(m))])),
         };
     }
@@ -163,9 +163,9 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
         switch (deletion.Status)
         {
             case MessageDeletionStatus.NotFound:
-                throw Refuse(ChatErrorCode.NotFound, "Message not found");
+                throw ChatRefusal.Of(ChatErrorCode.NotFound, "Message not found");
             case MessageDeletionStatus.NotSender:
-                throw Refuse(ChatErrorCode.Forbidden, "Only the sender may delete a message");
+                throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Only the sender may delete a message");
             case MessageDeletionStatus.Deleted:
                 await chat.PublishAsync(new MessageDeleted(deletion.Message!));
                 break;
@@ -178,7 +178,7 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
     {
         var conversation = await Store.GetConversationAsync(chatId, CancellationToken.None);
         if (conversation is null || !conversation.MemberIds.Contains(user.UserId, StringComparer.Ordinal))
-            throw Refuse(ChatErrorCode.Forbidden, "Not a member of this chat");
+            throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a member of this chat");
         return conversation;
     }
 
@@ -187,7 +187,7 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
         var node = body["title"];
         if (node is null) return null;
         if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>().Length > MaxTitleLength)
-            throw Refuse(ChatErrorCode.ValidationError, $"title must be a string of at most {MaxTitleLength} characters, or null");
+            throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"title must be a string of at most {MaxTitleLength} characters, or null");
         return v.GetValue<string>();
     }
 
@@ -196,15 +196,14 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
         try
         {
             return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject
-                ?? throw Refuse(ChatErrorCode.ValidationError, "the body must be a JSON object");
+                ?? throw ChatRefusal.Of(ChatErrorCode.ValidationError, "the body must be a JSON object");
         }
         catch (JsonException)
         {
-            throw Refuse(ChatErrorCode.ValidationError, "the body must be a JSON object");
+            throw ChatRefusal.Of(ChatErrorCode.ValidationError, "the body must be a JSON object");
         }
     }
 
-    private static ChatRefusal Refuse(ChatErrorCode code, string message) => new(ChatError.Create(code, message));
 
     [LoggerMessage(LogLevel.Information, "{Method} {Path} refused: {Code} {Message} (correlationId {CorrelationId})")]
     private partial void LogRefused(string method, string path, string code, string message, string correlationId);

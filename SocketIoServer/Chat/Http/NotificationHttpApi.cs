@@ -67,11 +67,11 @@ public sealed partial class NotificationHttpApi(ChatService chat, WhatsAppNotifi
         var limit = DefaultLimit;
         if (query.TryGetValue("limit", out var limitText)
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < MessageQuery.MinLimit or > MessageQuery.MaxLimit))
-            throw Refuse(ChatErrorCode.ValidationError, $"limit must be a whole number from {MessageQuery.MinLimit} to {MessageQuery.MaxLimit}");
+            throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"limit must be a whole number from {MessageQuery.MinLimit} to {MessageQuery.MaxLimit}");
         var unread = query["unread"].ToString() is "true" or "1";
         var type = query["type"].ToString() is { Length: > 0 } t ? t : null;
         if (type is not null && !NotificationKinds.Types.ContainsKey(type))
-            throw Refuse(ChatErrorCode.ValidationError, $"type must be one of {string.Join(", ", NotificationKinds.Types.Keys)}");
+            throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"type must be one of {string.Join(", ", NotificationKinds.Types.Keys)}");
         var list = await Store.ListNotificationsAsync(user.UserId, unread, type, limit, context.RequestAborted);
         return Results.Json(new JsonArray([.. list.Select(n => (JsonNode)WhatsAppShapes.Notification(n))]));
     }
@@ -110,9 +110,8 @@ public sealed partial class NotificationHttpApi(ChatService chat, WhatsAppNotifi
         return Results.Json(new JsonObject { ["count"] = count });
     }
 
-    private static ChatRefusal NotFound() => Refuse(ChatErrorCode.NotFound, "Notification not found");
+    private static ChatRefusal NotFound() => ChatRefusal.Of(ChatErrorCode.NotFound, "Notification not found");
 
-    private static ChatRefusal Refuse(ChatErrorCode code, string message) => new(ChatError.Create(code, message));
 
     [LoggerMessage(LogLevel.Information, "{Method} {Path} refused: {Code} {Message} (correlationId {CorrelationId})")]
     private partial void LogRefused(string method, string path, string code, string message, string correlationId);

@@ -70,10 +70,7 @@ internal sealed class RecoveryLog : IDisposable
         if (!TryParseOffset(offset, out var sequence) || !_packets.TryPeek(out var first)) return null;
         if (sequence < first.Sequence || sequence > LastSequence) return null; // too old, or not ours
 
-        var missed = new List<BroadcastPacket>();
-        foreach (var stored in _packets)
-            if (stored.Sequence > sequence && Reaches(stored.Options, entry.Session.Rooms)) missed.Add(stored.Packet);
-        return new RecoveredSession(entry.Session, missed, LastSequence);
+        return new RecoveredSession(entry.Session, StoredSince(sequence, entry.Session.Rooms), LastSequence);
     }
 
     /// <summary>The events stored after <paramref name="position"/> that reach <paramref name="rooms"/>. Under <see cref="Gate"/>.</summary>

@@ -142,20 +142,3 @@ internal sealed partial class PostgresChatStore
             new { userId }, null, cancellationToken));
     }
 }
-
-internal sealed class PostgresNotificationRow
-{
-    public string Id { get; set; } = "";
-    public string UserId { get; set; } = "";
-    public string Type { get; set; } = "";
-    public string Priority { get; set; } = "";
-    public string Title { get; set; } = "";
-    public string Message { get; set; } = "";
-    public string? DataJson { get; set; }
-    public string? ActionUrl { get; set; }
-    public DateTime CreatedAt { get; set; }
-    public DateTime? ReadAt { get; set; }
-
-    public Notification ToNotification() =>
-        new(Id, UserId, Type, Priority, Title, Message, DataJson, ActionUrl, PostgresTime.From(CreatedAt), PostgresTime.From(ReadAt));
-}

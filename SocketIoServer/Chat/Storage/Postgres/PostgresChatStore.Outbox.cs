@@ -71,21 +71,3 @@ internal sealed partial class PostgresChatStore
         return rows.Select(r => r.ToEmail()).ToList();
     }
 }
-
-internal sealed class PostgresOutboxRow
-{
-    public long Id { get; set; }
-    public string MessageId { get; set; } = "";
-    public string ConversationId { get; set; } = "";
-    public string RecipientId { get; set; } = "";
-    public string Subject { get; set; } = "";
-    public string Body { get; set; } = "";
-    public DateTime CreatedAt { get; set; }
-    public int Attempts { get; set; }
-    public DateTime NextAttemptAt { get; set; }
-    public DateTime? SentAt { get; set; }
-    public string? LastError { get; set; }
-
-    public OutboxEmail ToEmail() => new(Id, MessageId, ConversationId, RecipientId, Subject, Body, PostgresTime.From(CreatedAt), Attempts,
-        PostgresTime.From(NextAttemptAt), PostgresTime.From(SentAt), LastError);
-}

@@ -1,75 +1,20 @@
+global using PostgresUserRow = SocketIoServer.Chat.Storage.UserRow<System.DateTime, SocketIoServer.Chat.Storage.PostgresTime>;
+global using PostgresConversationRow = SocketIoServer.Chat.Storage.ConversationRow<System.DateTime, SocketIoServer.Chat.Storage.PostgresTime>;
+global using PostgresMemberRow = SocketIoServer.Chat.Storage.MemberRow;
+global using PostgresMessageRow = SocketIoServer.Chat.Storage.MessageRow<System.DateTime, SocketIoServer.Chat.Storage.PostgresTime>;
+global using PostgresReadCursorRow = SocketIoServer.Chat.Storage.ReadCursorRow<System.DateTime, SocketIoServer.Chat.Storage.PostgresTime>;
+global using PostgresReadMarkRow = SocketIoServer.Chat.Storage.ReadMarkRow<System.DateTime, SocketIoServer.Chat.Storage.PostgresTime>;
+global using PostgresNotificationRow = SocketIoServer.Chat.Storage.NotificationRow<System.DateTime, SocketIoServer.Chat.Storage.PostgresTime>;
+global using PostgresOutboxRow = SocketIoServer.Chat.Storage.OutboxRow<System.DateTime, SocketIoServer.Chat.Storage.PostgresTime>;
+
 namespace SocketIoServer.Chat.Storage;
 
-// Rows as Npgsql returns them (timestamptz as UTC DateTime), mapped by Dapper through the column aliases of
-// PostgresColumns, then turned into the public records.
+// The rows of the PostgreSQL store (StoreRows.cs), with times as timestamptz (UTC DateTime).
 
-internal sealed class PostgresUserRow
+internal sealed class PostgresTime : IStoreTime<DateTime>
 {
-    public string Id { get; set; } = "";
-    public string DisplayName { get; set; } = "";
-    public DateTime CreatedAt { get; set; }
-    public DateTime UpdatedAt { get; set; }
-    public DateTime? LastSeenAt { get; set; }
+    private PostgresTime() { }
 
-    public ChatUser ToUser() => new(Id, DisplayName, PostgresTime.From(CreatedAt), PostgresTime.From(UpdatedAt), PostgresTime.From(LastSeenAt));
-}
-
-internal sealed class PostgresConversationRow
-{
-    public string Id { get; set; } = "";
-    public string Kind { get; set; } = "";
-    public string? Title { get; set; }
-    public string CreatedBy { get; set; } = "";
-    public DateTime CreatedAt { get; set; }
-    public DateTime UpdatedAt { get; set; }
-    public DateTime? LastMessageAt { get; set; }
-
-    public Conversation ToConversation(IReadOnlyList<string> memberIds) => new(Id, ConversationKinds.FromStorage(Kind), Title, CreatedBy,
-        PostgresTime.From(CreatedAt), PostgresTime.From(UpdatedAt), PostgresTime.From(LastMessageAt), memberIds);
-}
-
-internal sealed class PostgresMemberRow
-{
-    public string ConversationId { get; set; } = "";
-    public string UserId { get; set; } = "";
-}
-
-internal sealed class PostgresMessageRow
-{
-    public long Seq { get; set; }
-    public string Id { get; set; } = "";
-    public string ConversationId { get; set; } = "";
-    public string SenderId { get; set; } = "";
-    public string Body { get; set; } = "";
-    public string? ClientId { get; set; }
-    public DateTime CreatedAt { get; set; }
-    public DateTime? DeletedAt { get; set; }
-
-    public ChatMessage ToMessage() => new(Id, ConversationId, SenderId, Body, ClientId, PostgresTime.From(CreatedAt), PostgresTime.From(DeletedAt));
-}
-
-internal sealed class PostgresReadCursorRow
-{
-    public string ConversationId { get; set; } = "";
-    public string UserId { get; set; } = "";
-    public string MessageId { get; set; } = "";
-    public DateTime ReadAt { get; set; }
-
-    public ReadCursor ToCursor() => new(ConversationId, UserId, MessageId, PostgresTime.From(ReadAt));
-}
-
-internal sealed class PostgresReadMarkRow
-{
-    public string MessageId { get; set; } = "";
-    public string ConversationId { get; set; } = "";
-    public string UserId { get; set; } = "";
-    public DateTime ReadAt { get; set; }
-
-    public ReadMark ToMark() => new(MessageId, ConversationId, UserId, PostgresTime.From(ReadAt));
-}
-
-internal static class PostgresTime
-{
     public static DateTimeOffset From(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     public static DateTimeOffset? From(DateTime? value) => value is { } v ? From(v) : null;

@@ -143,20 +143,3 @@ internal sealed partial class SqliteChatStore
             new { userId }, null, cancellationToken));
     }
 }
-
-internal sealed class SqliteNotificationRow
-{
-    public string Id { get; set; } = "";
-    public string UserId { get; set; } = "";
-    public string Type { get; set; } = "";
-    public string Priority { get; set; } = "";
-    public string Title { get; set; } = "";
-    public string Message { get; set; } = "";
-    public string? DataJson { get; set; }
-    public string? ActionUrl { get; set; }
-    public long CreatedAt { get; set; }
-    public long? ReadAt { get; set; }
-
-    public Notification ToNotification() =>
-        new(Id, UserId, Type, Priority, Title, Message, DataJson, ActionUrl, SqliteTime.From(CreatedAt), SqliteTime.From(ReadAt));
-}

@@ -70,21 +70,3 @@ internal sealed partial class SqliteChatStore
         return rows.Select(r => r.ToEmail()).ToList();
     }
 }
-
-internal sealed class SqliteOutboxRow
-{
-    public long Id { get; set; }
-    public string MessageId { get; set; } = "";
-    public string ConversationId { get; set; } = "";
-    public string RecipientId { get; set; } = "";
-    public string Subject { get; set; } = "";
-    public string Body { get; set; } = "";
-    public long CreatedAt { get; set; }
-    public long Attempts { get; set; }
-    public long NextAttemptAt { get; set; }
-    public long? SentAt { get; set; }
-    public string? LastError { get; set; }
-
-    public OutboxEmail ToEmail() => new(Id, MessageId, ConversationId, RecipientId, Subject, Body, SqliteTime.From(CreatedAt), (int)Attempts,
-        SqliteTime.From(NextAttemptAt), SqliteTime.From(SentAt), LastError);
-}

@@ -1,77 +1,26 @@
+global using SqliteUserRow = SocketIoServer.Chat.Storage.UserRow<long, SocketIoServer.Chat.Storage.SqliteTime>;
+global using SqliteConversationRow = SocketIoServer.Chat.Storage.ConversationRow<long, SocketIoServer.Chat.Storage.SqliteTime>;
+global using SqliteMemberRow = SocketIoServer.Chat.Storage.MemberRow;
+global using SqliteMessageRow = SocketIoServer.Chat.Storage.MessageRow<long, SocketIoServer.Chat.Storage.SqliteTime>;
+global using SqliteReadMarkRow = SocketIoServer.Chat.Storage.ReadMarkRow<long, SocketIoServer.Chat.Storage.SqliteTime>;
+global using SqliteNotificationRow = SocketIoServer.Chat.Storage.NotificationRow<long, SocketIoServer.Chat.Storage.SqliteTime>;
+global using SqliteOutboxRow = SocketIoServer.Chat.Storage.OutboxRow<long, SocketIoServer.Chat.Storage.SqliteTime>;
+
 namespace SocketIoServer.Chat.Storage;
 
-// Rows as SQLite returns them (times as Unix milliseconds), mapped by Dapper through the column aliases of
-// SqliteColumns, then turned into the public records.
+// The rows of the SQLite store (StoreRows.cs), with times as INTEGER Unix milliseconds.
 
-internal sealed class SqliteUserRow
+internal sealed class SqliteReadCursorRow : ReadCursorRow<long, SqliteTime>
 {
-    public string Id { get; set; } = "";
-    public string DisplayName { get; set; } = "";
-    public long CreatedAt { get; set; }
-    public long UpdatedAt { get; set; }
-    public long? LastSeenAt { get; set; }
-
-    public ChatUser ToUser() => new(Id, DisplayName, SqliteTime.From(CreatedAt), SqliteTime.From(UpdatedAt), SqliteTime.From(LastSeenAt));
-}
-
-internal sealed class SqliteConversationRow
-{
-    public string Id { get; set; } = "";
-    public string Kind { get; set; } = "";
-    public string? Title { get; set; }
-    public string CreatedBy { get; set; } = "";
-    public long CreatedAt { get; set; }
-    public long UpdatedAt { get; set; }
-    public long? LastMessageAt { get; set; }
-
-    public Conversation ToConversation(IReadOnlyList<string> memberIds) => new(Id, ConversationKinds.FromStorage(Kind), Title, CreatedBy,
-        SqliteTime.From(CreatedAt), SqliteTime.From(UpdatedAt), SqliteTime.From(LastMessageAt), memberIds);
-}
-
-internal sealed class SqliteMemberRow
-{
-    public string ConversationId { get; set; } = "";
-    public string UserId { get; set; } = "";
-}
-
-internal sealed class SqliteMessageRow
-{
-    public long Seq { get; set; }
-    public string Id { get; set; } = "";
-    public string ConversationId { get; set; } = "";
-    public string SenderId { get; set; } = "";
-    public string Body { get; set; } = "";
-    public string? ClientId { get; set; }
-    public long CreatedAt { get; set; }
-    public long? DeletedAt { get; set; }
-
-    public ChatMessage ToMessage() => new(Id, ConversationId, SenderId, Body, ClientId, SqliteTime.From(CreatedAt), SqliteTime.From(DeletedAt));
-}
-
-internal sealed class SqliteReadCursorRow
-{
-    public string ConversationId { get; set; } = "";
-    public string UserId { get; set; } = "";
-    public string MessageId { get; set; } = "";
+    // the order key of the cursor's message, so that "only forward" is one comparison
     public long MessageCreatedAt { get; set; }
     public long MessageSeq { get; set; }
-    public long ReadAt { get; set; }
-
-    public ReadCursor ToCursor() => new(ConversationId, UserId, MessageId, SqliteTime.From(ReadAt));
 }
 
-internal sealed class SqliteReadMarkRow
+internal sealed class SqliteTime : IStoreTime<long>
 {
-    public string MessageId { get; set; } = "";
-    public string ConversationId { get; set; } = "";
-    public string UserId { get; set; } = "";
-    public long ReadAt { get; set; }
+    private SqliteTime() { }
 
-    public ReadMark ToMark() => new(MessageId, ConversationId, UserId, SqliteTime.From(ReadAt));
-}
-
-internal static class SqliteTime
-{
     public static long To(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset From(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);

@@ -81,16 +81,16 @@ public sealed partial class DeedOVocabulary(ChatService chat, SlidingWindowRateL
 
     private async Task<JsonObject> SendAsync(ChatConnection connection, EventPayload payload)
     {
-        var groupId = Require(payload, "groupId");
+        var groupId = payload.Require("groupId");
         var text = payload.OptionalString("text", out var textError);
-        if (textError is not null) throw Refuse(ChatErrorCode.ValidationError, textError);
+        if (textError is not null) throw ChatRefusal.Of(ChatErrorCode.ValidationError, textError);
         var attachments = DeedOShapes.Attachments(payload["attachments"], out var attachmentsError)
-            ?? throw Refuse(ChatErrorCode.ValidationError, attachmentsError!);
+            ?? throw ChatRefusal.Of(ChatErrorCode.ValidationError, attachmentsError!);
         text ??= "";
-        if (text.Length == 0 && attachments.Count == 0) throw Refuse(ChatErrorCode.ValidationError, "text is required when there are no attachments");
-        if (text.Length > MaxTextLength) throw Refuse(ChatErrorCode.ValidationError, $"text must be at most {MaxTextLength} characters");
+        if (text.Length == 0 && attachments.Count == 0) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "text is required when there are no attachments");
+        if (text.Length > MaxTextLength) throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"text must be at most {MaxTextLength} characters");
         if (!messageLimiter.TryAcquire(connection.UserId))
-            throw Refuse(ChatErrorCode.RateLimited, $"Rate limit exceeded: at most {messageLimiter.Limit} messages per minute");
+            throw ChatRefusal.Of(ChatErrorCode.RateLimited, $"Rate limit exceeded: at most {messageLimiter.Limit} messages per minute");
 
         MessageInsertResult result;
         Pending.Value = new PendingAttachments(connection.UserId, groupId, attachments);
@@ -102,7 +102,7 @@ public sealed partial class DeedOVocabulary(ChatService chat, SlidingWindowRateL
         {
             Pending.Value = null;
         }
-        if (!result.IsStored) throw Refuse(ChatErrorCode.Forbidden, NotAMember);
+        if (!result.IsStored) throw ChatRefusal.Of(ChatErrorCode.Forbidden, NotAMember);
         try
         {
             await mail.QueueAsync(connection.User, result.Message, attachments.Count, CancellationToken.None);
@@ -116,28 +116,28 @@ public sealed partial class DeedOVocabulary(ChatService chat, SlidingWindowRateL
 
     private async Task<JsonObject> JoinAsync(ChatConnection connection, EventPayload payload)
     {
-        var groupId = Require(payload, "groupId");
-        if (!await chat.Store.IsMemberAsync(groupId, connection.UserId, CancellationToken.None)) throw Refuse(ChatErrorCode.Forbidden, NotAMember);
+        var groupId = payload.Require("groupId");
+        if (!await chat.Store.IsMemberAsync(groupId, connection.UserId, CancellationToken.None)) throw ChatRefusal.Of(ChatErrorCode.Forbidden, NotAMember);
         connection.Socket.Join(ChatRooms.Conversation(groupId));
         return [];
     }
 
     private Task<JsonObject> LeaveAsync(ChatConnection connection, EventPayload payload)
     {
-        var groupId = Require(payload, "groupId");
+        var groupId = payload.Require("groupId");
         connection.Socket.Leave(ChatRooms.Conversation(groupId)); // the socket stops listening; the membership stays
         return Task.FromResult(new JsonObject());
     }
 
     private async Task<JsonObject> MarkAsReadAsync(ChatConnection connection, EventPayload payload)
     {
-        var messageId = Require(payload, "messageId");
-        var groupId = Require(payload, "groupId");
+        var messageId = payload.Require("messageId");
+        var groupId = payload.Require("groupId");
         var message = await chat.Store.GetMessageAsync(messageId, CancellationToken.None);
-        if (message is null || message.ConversationId != groupId) throw Refuse(ChatErrorCode.NotFound, MessageNotFound);
+        if (message is null || message.ConversationId != groupId) throw ChatRefusal.Of(ChatErrorCode.NotFound, MessageNotFound);
         // the core stores the mark and announces it to every vocabulary (seed 001's messages-read too)
         var result = await chat.MarkMessagesReadAsync(connection.UserId, [messageId], originSocketId: null, CancellationToken.None);
-        if (result.Marks.Count == 0) throw Refuse(ChatErrorCode.Forbidden, NotAMember);
+        if (result.Marks.Count == 0) throw ChatRefusal.Of(ChatErrorCode.Forbidden, NotAMember);
         return [];
     }
 
@@ -181,10 +181,7 @@ public sealed partial class DeedOVocabulary(ChatService chat, SlidingWindowRateL
 
     private static JsonObject Read(string messageId, string userId) => new() { ["messageId"] = messageId, ["userId"] = userId };
 
-    private static string Require(EventPayload payload, string field) =>
-        payload.RequiredString(field, out var error) ?? throw Refuse(ChatErrorCode.ValidationError, error!);
 
-    private static ChatRefusal Refuse(ChatErrorCode code, string message) => new(ChatError.Create(code, message));
 
     [LoggerMessage(LogLevel.Information, "{Event} refused for {UserId}: {Code} {Message} (correlationId {CorrelationId})")]
     private partial void LogRefused(string @event, string userId, string code, string message, string correlationId);

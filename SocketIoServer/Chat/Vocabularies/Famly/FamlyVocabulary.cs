@@ -67,31 +67,31 @@ public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateL
 
     private async Task<object> JoinAsync(ChatConnection connection, EventPayload payload)
     {
-        var chatId = Require(payload, "chatId");
+        var chatId = payload.Require("chatId");
         if (!await chat.Store.IsMemberAsync(chatId, connection.UserId, CancellationToken.None))
-            throw Refuse(ChatErrorCode.Forbidden, "Not a member of this chat");
+            throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a member of this chat");
         connection.Socket.Join(ChatRooms.Conversation(chatId));
         return FamlyAck.Ok;
     }
 
     private Task<object> LeaveAsync(ChatConnection connection, EventPayload payload)
     {
-        var chatId = Require(payload, "chatId");
+        var chatId = payload.Require("chatId");
         connection.Socket.Leave(ChatRooms.Conversation(chatId)); // idempotent, as seed 002 says
         return Task.FromResult(FamlyAck.Ok);
     }
 
     private async Task<object> SendAsync(ChatConnection connection, EventPayload payload)
     {
-        var chatId = Require(payload, "chatId");
+        var chatId = payload.Require("chatId");
         var body = payload.RequiredString("body", out var bodyError, MaxBodyLength, allowBlank: true);
-        if (body is null) throw Refuse(ChatErrorCode.ValidationError, bodyError!.Replace("non-empty string", $"string of 1-{MaxBodyLength} characters"));
-        var clientId = Require(payload, "clientId");
+        if (body is null) throw ChatRefusal.Of(ChatErrorCode.ValidationError, bodyError!.Replace("non-empty string", $"string of 1-{MaxBodyLength} characters"));
+        var clientId = payload.Require("clientId");
         if (!messageLimiter.TryAcquire(connection.UserId))
-            throw Refuse(ChatErrorCode.RateLimited, LimitMessage);
+            throw ChatRefusal.Of(ChatErrorCode.RateLimited, LimitMessage);
 
         var result = await chat.SendMessageAsync(connection.User, chatId, body, clientId, CancellationToken.None);
-        if (!result.IsStored) throw Refuse(ChatErrorCode.Forbidden, "Not a member of this chat");
+        if (!result.IsStored) throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a member of this chat");
         return FamlyAck.WithData(new JsonObject { ["clientId"] = clientId, ["serverId"] = result.Message.Id });
     }
 
@@ -103,13 +103,13 @@ public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateL
 
     private async Task<object> ReadAsync(ChatConnection connection, EventPayload payload)
     {
-        var chatId = Require(payload, "chatId");
-        var messageId = Require(payload, "messageId");
+        var chatId = payload.Require("chatId");
+        var messageId = payload.Require("messageId");
         var update = await chat.MarkReadAsync(connection.UserId, chatId, messageId, CancellationToken.None);
         return update.Status switch
         {
-            ReadCursorUpdateStatus.NotMember => throw Refuse(ChatErrorCode.Forbidden, "Not a member of this chat"),
-            ReadCursorUpdateStatus.MessageNotFound => throw Refuse(ChatErrorCode.NotFound, "Message not found"),
+            ReadCursorUpdateStatus.NotMember => throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a member of this chat"),
+            ReadCursorUpdateStatus.MessageNotFound => throw ChatRefusal.Of(ChatErrorCode.NotFound, "Message not found"),
             _ => FamlyAck.WithData(new JsonObject { ["readAt"] = JsTime.Iso(update.Cursor!.ReadAt) }),
         };
     }
@@ -170,10 +170,7 @@ public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateL
         }
     }
 
-    private static string Require(EventPayload payload, string field) =>
-        payload.RequiredString(field, out var error) ?? throw Refuse(ChatErrorCode.ValidationError, error!);
 
-    private static ChatRefusal Refuse(ChatErrorCode code, string message) => new(ChatError.Create(code, message));
 
     [LoggerMessage(LogLevel.Information, "{Event} refused for {UserId}: {Code} {Message} (correlationId {CorrelationId})")]
     private partial void LogRefused(string @event, string userId, string code, string message, string correlationId);

@@ -24,28 +24,27 @@ public sealed partial class Task5Vocabulary
     }
 
     private static string RequireArgument(JsonNode?[] args, string field, int maxLength = 512) =>
-        Argument(args, field, out var error, maxLength) ?? throw Refuse(ChatErrorCode.ValidationError, error!);
+        Argument(args, field, out var error, maxLength) ?? throw ChatRefusal.Of(ChatErrorCode.ValidationError, error!);
 
     /// <summary><c>mark-read</c>'s ids: an array of 0..1000 non-empty strings (or <c>{messageIds}</c>); repeats count once.</summary>
     private static IReadOnlyList<string> MessageIds(JsonNode?[] args)
     {
         var node = args.Length > 0 ? args[0] : null;
         if (node is JsonObject body) node = body["messageIds"];
-        if (node is not JsonArray array) throw Refuse(ChatErrorCode.ValidationError, "messageIds must be an array of message ids");
+        if (node is not JsonArray array) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "messageIds must be an array of message ids");
         var ids = new List<string>(array.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in array)
         {
             if (item is not JsonValue value || value.GetValueKind() != JsonValueKind.String || value.GetValue<string>() is not { Length: > 0 and <= 512 } id)
-                throw Refuse(ChatErrorCode.ValidationError, "messageIds must be an array of non-empty strings");
+                throw ChatRefusal.Of(ChatErrorCode.ValidationError, "messageIds must be an array of non-empty strings");
             if (seen.Add(id)) ids.Add(id);
         }
-        if (ids.Count > MaxReadIds) throw Refuse(ChatErrorCode.ValidationError, $"messageIds may name at most {MaxReadIds} messages");
+        if (ids.Count > MaxReadIds) throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"messageIds may name at most {MaxReadIds} messages");
         return ids;
     }
 
     private static string Require(string? value, string? error) =>
-        value ?? throw Refuse(ChatErrorCode.ValidationError, error!);
+        value ?? throw ChatRefusal.Of(ChatErrorCode.ValidationError, error!);
 
-    private static ChatRefusal Refuse(ChatErrorCode code, string message) => new(ChatError.Create(code, message));
 }

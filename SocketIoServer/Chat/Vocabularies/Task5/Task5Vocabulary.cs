@@ -82,7 +82,7 @@ public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time,
             conversation = (await chat.Store.JoinOpenConversationAsync(roomId, connection.UserId, CancellationToken.None)).Conversation;
         // an unknown room and a room of others look the same
         if (conversation is null || !conversation.MemberIds.Contains(connection.UserId, StringComparer.Ordinal))
-            throw Refuse(ChatErrorCode.Forbidden, "Cannot join this room");
+            throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Cannot join this room");
 
         var room = ChatRooms.Conversation(roomId);
         connection.Socket.Join(room);
@@ -112,10 +112,10 @@ public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time,
         var payload = EventPayload.Of(args);
         var roomId = Require(payload.RequiredString("roomId", out var roomError), roomError);
         var content = payload.RequiredString("content", out var contentError, MaxContentLength);
-        if (content is null) throw Refuse(ChatErrorCode.ValidationError, contentError!.Replace("non-empty string", $"string of 1-{MaxContentLength} characters, not only white space"));
+        if (content is null) throw ChatRefusal.Of(ChatErrorCode.ValidationError, contentError!.Replace("non-empty string", $"string of 1-{MaxContentLength} characters, not only white space"));
         var messageType = payload.OptionalString("messageType", out var typeError);
         if (typeError is not null || messageType is { Length: 0 or > MaxWordLength })
-            throw Refuse(ChatErrorCode.ValidationError, $"messageType must be a string of 1-{MaxWordLength} characters");
+            throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"messageType must be a string of 1-{MaxWordLength} characters");
 
         var sending = new OutgoingMessage(connection.Socket.Id, messageType ?? "text");
         Sending.Value = sending;
@@ -128,7 +128,7 @@ public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time,
         {
             Sending.Value = null;
         }
-        if (!result.IsStored) throw Refuse(ChatErrorCode.Forbidden, "Not a room member");
+        if (!result.IsStored) throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a room member");
 
         // the seed clears the sender's typing indicator with every message, typing or not
         _typing.Stop(connection.Socket.Id, roomId);
@@ -142,7 +142,7 @@ public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time,
         if (ids.Count == 0) return Task5Ack.WithData(new JsonArray());
         var result = await chat.MarkMessagesReadAsync(connection.UserId, ids, connection.Socket.Id, CancellationToken.None);
         // unknown ids and messages of others' rooms are left out; when nothing was left, it is the seed's membership refusal
-        if (result.Marks.Count == 0) throw Refuse(ChatErrorCode.Forbidden, "Not a room member");
+        if (result.Marks.Count == 0) throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a room member");
         return Task5Ack.WithData(new JsonArray([.. result.Marks.Select(m => (JsonNode)Task5Shapes.Receipt(m))]));
     }
 

@@ -13,14 +13,14 @@ public sealed partial class WhatsAppVocabulary
     /// <summary><c>message:send {conversationId, content, clientId?}</c> → <c>{success:true, message}</c>.</summary>
     private async Task<JsonNode?> SendAsync(ChatConnection connection, EventPayload payload)
     {
-        var conversationId = Require(payload, "conversationId");
+        var conversationId = payload.Require("conversationId");
         var content = payload.RequiredString("content", out var contentError, MaxContentLength, allowBlank: true)
-            ?? throw Refuse(ChatErrorCode.ValidationError, contentError!.Replace("non-empty string", $"string of 1-{MaxContentLength} characters"));
+            ?? throw ChatRefusal.Of(ChatErrorCode.ValidationError, contentError!.Replace("non-empty string", $"string of 1-{MaxContentLength} characters"));
         var clientId = payload.OptionalString("clientId", out var clientIdError);
-        if (clientIdError is not null || clientId is { Length: > 512 }) throw Refuse(ChatErrorCode.ValidationError, "clientId must be a string of at most 512 characters");
+        if (clientIdError is not null || clientId is { Length: > 512 }) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "clientId must be a string of at most 512 characters");
         if (clientId is { Length: 0 }) clientId = null;
         var result = await chat.SendMessageAsync(connection.User, conversationId, content, clientId, CancellationToken.None);
-        if (!result.IsStored) throw Refuse(ChatErrorCode.Forbidden, "Not a participant of this conversation");
+        if (!result.IsStored) throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a participant of this conversation");
         return WhatsAppAck.Ok(("message", WhatsAppShapes.Message(result.Message)));
     }
 
@@ -33,7 +33,7 @@ public sealed partial class WhatsAppVocabulary
     {
         var node = payload["lastSyncDate"] ?? payload["lastSync"];
         if (!TryReadTime(node, out var since))
-            throw Refuse(ChatErrorCode.ValidationError, "lastSyncDate is required: an ISO date string or a number of milliseconds since 1970");
+            throw ChatRefusal.Of(ChatErrorCode.ValidationError, "lastSyncDate is required: an ISO date string or a number of milliseconds since 1970");
         var messages = await Store.ListMessagesSinceAsync(connection.UserId, since, IChatStore.MaxMissedMessages, CancellationToken.None);
         var array = new JsonArray([.. messages.Select(m => (JsonNode)WhatsAppShapes.Message(m))]);
         if (e.HasAck) return array;
@@ -79,15 +79,15 @@ public sealed partial class WhatsAppVocabulary
     /// <summary><c>message:read {conversationId, messageId}</c> → <c>{success:true, readAt}</c>; moves the read cursor.</summary>
     private async Task<JsonNode?> ReadAsync(ChatConnection connection, SocketEvent e, EventPayload payload)
     {
-        var conversationId = Require(payload, "conversationId");
-        var messageId = Require(payload, "messageId");
+        var conversationId = payload.Require("conversationId");
+        var messageId = payload.Require("messageId");
         var update = await chat.MarkReadAsync(connection.UserId, conversationId, messageId, CancellationToken.None);
         // the seed's last-seen-per-conversation: "Update: Automatic on message read"
         if (update.Status is ReadCursorUpdateStatus.Advanced or ReadCursorUpdateStatus.Unchanged) _lastViewed[(connection.UserId, conversationId)] = time.GetUtcNow();
         return update.Status switch
         {
-            ReadCursorUpdateStatus.NotMember => throw Refuse(ChatErrorCode.Forbidden, "Not a participant of this conversation"),
-            ReadCursorUpdateStatus.MessageNotFound => throw Refuse(ChatErrorCode.NotFound, "Message not found"),
+            ReadCursorUpdateStatus.NotMember => throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a participant of this conversation"),
+            ReadCursorUpdateStatus.MessageNotFound => throw ChatRefusal.Of(ChatErrorCode.NotFound, "Message not found"),
             _ => WhatsAppAck.Ok(("readAt", JsTime.Iso(update.Cursor!.ReadAt))),
         };
     }
@@ -99,7 +99,7 @@ public sealed partial class WhatsAppVocabulary
     /// </summary>
     private async Task<JsonNode?> LockAsync(ChatConnection connection, SocketEvent e, EventPayload payload)
     {
-        var messageId = Require(payload, "messageId");
+        var messageId = payload.Require("messageId");
         var message = await Store.GetMessageAsync(messageId, CancellationToken.None);
         if (message is null || message.IsDeleted || !await Store.IsMemberAsync(message.ConversationId, connection.UserId, CancellationToken.None))
             return LockFailed(connection, e, messageId, null, "Message not found");
@@ -121,9 +121,9 @@ public sealed partial class WhatsAppVocabulary
     /// <summary><c>message:unlock {messageId}</c> by the holder → <c>{success:true}</c>; anyone else → FORBIDDEN.</summary>
     private Task<JsonNode?> UnlockAsync(ChatConnection connection, SocketEvent e, EventPayload payload)
     {
-        var messageId = Require(payload, "messageId");
+        var messageId = payload.Require("messageId");
         if (!locks.Unlock(messageId, connection.UserId))
-            throw Refuse(ChatErrorCode.Forbidden, "You do not hold a lock on this message");
+            throw ChatRefusal.Of(ChatErrorCode.Forbidden, "You do not hold a lock on this message");
         return Task.FromResult<JsonNode?>(WhatsAppAck.Ok(("messageId", messageId)));
     }
 
@@ -133,9 +133,9 @@ public sealed partial class WhatsAppVocabulary
     /// </summary>
     private async Task<JsonNode?> ViewAsync(ChatConnection connection, SocketEvent e, EventPayload payload)
     {
-        var conversationId = Require(payload, "conversationId");
+        var conversationId = payload.Require("conversationId");
         if (!await Store.IsMemberAsync(conversationId, connection.UserId, CancellationToken.None))
-            throw Refuse(ChatErrorCode.Forbidden, "Not a participant of this conversation");
+            throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a participant of this conversation");
         var now = time.GetUtcNow();
         _lastViewed[(connection.UserId, conversationId)] = now;
         await connection.Socket.Namespace.To(ChatRooms.Conversation(conversationId)).Except(ChatRooms.User(connection.UserId)).EmitAsync(
@@ -154,23 +154,23 @@ public sealed partial class WhatsAppVocabulary
     /// </summary>
     private async Task<JsonNode?> SetStatusAsync(ChatConnection connection, SocketEvent e, EventPayload payload)
     {
-        var status = Require(payload, "status");
+        var status = payload.Require("status");
         if (!UserStatuses.Statuses.Contains(status))
-            throw Refuse(ChatErrorCode.ValidationError, $"status must be one of {string.Join(", ", UserStatuses.Statuses)}");
+            throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"status must be one of {string.Join(", ", UserStatuses.Statuses)}");
         UserStatuses.CustomStatus? custom = null;
         if (payload["customStatus"] is { } node)
         {
-            if (node is not JsonObject o) throw Refuse(ChatErrorCode.ValidationError, "customStatus must be an object");
+            if (node is not JsonObject o) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "customStatus must be an object");
             var fields = new EventPayload(o);
             var text = fields.OptionalString("message", out var messageError);
             var emoji = fields.OptionalString("emoji", out var emojiError);
-            if (messageError is not null || text is { Length: > 140 }) throw Refuse(ChatErrorCode.ValidationError, "customStatus.message must be a string of at most 140 characters");
-            if (emojiError is not null || emoji is { Length: > 32 }) throw Refuse(ChatErrorCode.ValidationError, "customStatus.emoji must be a string of at most 32 characters");
+            if (messageError is not null || text is { Length: > 140 }) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "customStatus.message must be a string of at most 140 characters");
+            if (emojiError is not null || emoji is { Length: > 32 }) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "customStatus.emoji must be a string of at most 32 characters");
             DateTimeOffset? expiresAt = null;
             if (o["expiresAt"] is { } expiry)
             {
-                if (!TryReadTime(expiry, out var at)) throw Refuse(ChatErrorCode.ValidationError, "customStatus.expiresAt must be an ISO date string or milliseconds since 1970");
-                if (at <= time.GetUtcNow()) throw Refuse(ChatErrorCode.ValidationError, "customStatus.expiresAt must be in the future");
+                if (!TryReadTime(expiry, out var at)) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "customStatus.expiresAt must be an ISO date string or milliseconds since 1970");
+                if (at <= time.GetUtcNow()) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "customStatus.expiresAt must be in the future");
                 expiresAt = at;
             }
             custom = new UserStatuses.CustomStatus(text, emoji, expiresAt);

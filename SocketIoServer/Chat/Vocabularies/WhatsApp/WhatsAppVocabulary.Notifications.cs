@@ -23,7 +23,7 @@ public sealed partial class WhatsAppVocabulary
     {
         var id = NotificationId(payload);
         var read = await Store.MarkNotificationReadAsync(connection.UserId, id, CancellationToken.None)
-            ?? throw Refuse(ChatErrorCode.NotFound, "Notification not found");
+            ?? throw ChatRefusal.Of(ChatErrorCode.NotFound, "Notification not found");
         await notifications.SendUnreadAsync(connection.UserId);
         return WhatsAppAck.Ok(("notification", WhatsAppShapes.Notification(read)));
     }
@@ -41,7 +41,7 @@ public sealed partial class WhatsAppVocabulary
     {
         var id = NotificationId(payload);
         if (!await Store.DeleteNotificationAsync(connection.UserId, id, CancellationToken.None))
-            throw Refuse(ChatErrorCode.NotFound, "Notification not found");
+            throw ChatRefusal.Of(ChatErrorCode.NotFound, "Notification not found");
         await notifications.SendUnreadAsync(connection.UserId);
         return WhatsAppAck.Ok(("notificationId", id));
     }
@@ -65,7 +65,7 @@ public sealed partial class WhatsAppVocabulary
 
     private static string NotificationId(EventPayload payload) =>
         payload.RequiredString("notificationId", out _) ?? payload.RequiredString("id", out _)
-        ?? throw Refuse(ChatErrorCode.ValidationError, "notificationId is required and must be a non-empty string");
+        ?? throw ChatRefusal.Of(ChatErrorCode.ValidationError, "notificationId is required and must be a non-empty string");
 
     /// <summary>The types of <c>{types:[...]}</c>, <c>{type}</c> or a bare array; each must be one of seed 003's.</summary>
     private static IReadOnlyList<string> Types(SocketEvent e)
@@ -76,13 +76,13 @@ public sealed partial class WhatsAppVocabulary
         {
             JsonArray array => array.ToList(),
             JsonValue => [node],
-            _ => throw Refuse(ChatErrorCode.ValidationError, "types is required: an array of notification types"),
+            _ => throw ChatRefusal.Of(ChatErrorCode.ValidationError, "types is required: an array of notification types"),
         };
         var types = new List<string>();
         foreach (var item in list)
         {
             if (item is not JsonValue v || v.GetValueKind() != JsonValueKind.String || !NotificationKinds.Types.ContainsKey(v.GetValue<string>()))
-                throw Refuse(ChatErrorCode.ValidationError, $"types must be among {string.Join(", ", NotificationKinds.Types.Keys)}");
+                throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"types must be among {string.Join(", ", NotificationKinds.Types.Keys)}");
             types.Add(v.GetValue<string>());
         }
         return types;
@@ -96,9 +96,12 @@ public sealed partial class WhatsAppVocabulary
                 // on / Famly's message:new carries both shapes; /messages gets the same object
                 if (chat.Io.Namespaces.TryGetValue(MessagesNamespace, out var messages))
                     await messages.To(ChatRooms.Conversation(created.Message.ConversationId)).EmitAsync("message:new", WhatsAppShapes.Message(created.Message));
-                await QueueForOfflineAsync(created, cancellationToken);
+                // one read of the conversation for the offline queue and the mentions
                 if (await Store.GetConversationAsync(created.Message.ConversationId, cancellationToken) is { } conversation)
+                {
+                    await QueueForOfflineAsync(created, conversation, cancellationToken);
                     await _autoNotifications.MentionsAsync(created, conversation, cancellationToken);
+                }
                 break;
             case ChatChanged changed:
                 await _autoNotifications.ChatChangedAsync(changed, cancellationToken);
@@ -142,10 +145,9 @@ public sealed partial class WhatsAppVocabulary
     /// connect) and a <c>message</c> notification (CONTRACTS.md section 8). Open rooms have no participants list
     /// worth queueing for.
     /// </summary>
-    private async Task QueueForOfflineAsync(MessageCreated created, CancellationToken cancellationToken)
+    private async Task QueueForOfflineAsync(MessageCreated created, Conversation conversation, CancellationToken cancellationToken)
     {
-        var conversation = await Store.GetConversationAsync(created.Message.ConversationId, cancellationToken);
-        if (conversation is null || conversation.Kind == ConversationKind.Open) return;
+        if (conversation.Kind == ConversationKind.Open) return;
         var offline = conversation.MemberIds.Where(m => m != created.Sender.Id && !chat.Presence.IsOnline(m)).ToList();
         if (offline.Count == 0) return;
         await Store.EnqueueMessageAsync(created.Message.Id, offline, cancellationToken);

@@ -181,10 +181,7 @@ public sealed partial class WhatsAppVocabulary(
         connection.Socket.Emit("rate-limit-exceeded", new JsonObject { ["event"] = e.Name, ["message"] = message });
     });
 
-    private static string Require(EventPayload payload, string field, int maxLength = 512) =>
-        payload.RequiredString(field, out var error, maxLength) ?? throw Refuse(ChatErrorCode.ValidationError, error!);
 
-    private static ChatRefusal Refuse(ChatErrorCode code, string message) => new(ChatError.Create(code, message));
 
     [LoggerMessage(LogLevel.Information, "{Event} refused for {UserId}: {Code} {Message} (correlationId {CorrelationId})")]
     private partial void LogRefused(string @event, string userId, string code, string message, string correlationId);

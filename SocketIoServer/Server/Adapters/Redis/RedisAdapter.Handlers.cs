@@ -21,11 +21,7 @@ public partial class RedisAdapter
         await Subscriber.UnsubscribeAsync(RedisChannel.Literal(ResponseChannel + _uid + "#"));
     }
 
-    private Task RespondAsync(RedisValue response)
-    {
-        Publish(ResponseChannel, response);
-        return Task.CompletedTask;
-    }
+    private void Respond(RedisValue response) => Publish(ResponseChannel, response);
 
     private async Task OnRequestAsync(byte[] message)
     {
@@ -47,13 +43,12 @@ public partial class RedisAdapter
             {
                 case RedisRequestType.Sockets when !fromSelf:
                 {
-                    var rooms = RedisMessages.OptionsOf(new JsonObject { ["rooms"] = request["rooms"]?.DeepClone() }).Rooms;
-                    var ids = await base.SocketsAsync(rooms);
-                    await RespondAsync(new JsonObject { ["requestId"] = requestId, ["sockets"] = new JsonArray([.. ids.Select(i => (JsonNode)i)]) }.ToJsonString());
+                    var ids = await base.SocketsAsync(RedisMessages.Strings(request["rooms"]));
+                    Respond(new JsonObject { ["requestId"] = requestId, ["sockets"] = new JsonArray([.. ids.Select(i => (JsonNode)i)]) }.ToJsonString());
                     break;
                 }
                 case RedisRequestType.AllRooms when !fromSelf:
-                    await RespondAsync(new JsonObject { ["requestId"] = requestId, ["rooms"] = new JsonArray([.. Rooms.Keys.Select(r => (JsonNode)r)]) }.ToJsonString());
+                    Respond(new JsonObject { ["requestId"] = requestId, ["rooms"] = new JsonArray([.. Rooms.Keys.Select(r => (JsonNode)r)]) }.ToJsonString());
                     break;
                 case RedisRequestType.RemoteJoin when !fromSelf:
                     await ApplyToSocketsAsync(request, requestId, (options, rooms) => base.AddSocketsAsync(options, rooms),
@@ -73,7 +68,7 @@ public partial class RedisAdapter
                 case RedisRequestType.RemoteFetch when !fromSelf:
                 {
                     var sockets = await base.FetchSocketsAsync(RedisMessages.OptionsOf(request["opts"]));
-                    await RespondAsync(new JsonObject
+                    Respond(new JsonObject
                     {
                         ["requestId"] = requestId,
                         ["sockets"] = new JsonArray([.. sockets.Select(s => (JsonNode)ClusterJson.Socket(s))]),
@@ -106,7 +101,7 @@ public partial class RedisAdapter
         }
         if (ClusterJson.Text(request["sid"]) is not { } sid || !Namespace.TryGetSocket(sid, out var socket)) return;
         onOne(socket, ClusterJson.Text(request["room"]) ?? "");
-        await RespondAsync(new JsonObject { ["requestId"] = requestId }.ToJsonString());
+        Respond(new JsonObject { ["requestId"] = requestId }.ToJsonString());
     }
 
     private void OnServerSideEmit(JsonObject request, string? requestId)
@@ -116,7 +111,7 @@ public partial class RedisAdapter
         Action<object?>? ack = requestId is null ? null : value =>
         {
             var answer = value is JsonNode node ? node.DeepClone() : JsonSerializer.SerializeToNode(value, Parser.SocketIoJson.Options);
-            _ = RespondAsync(new JsonObject { ["type"] = (int)RedisRequestType.ServerSideEmit, ["requestId"] = requestId, ["data"] = answer }.ToJsonString());
+            Respond(new JsonObject { ["type"] = (int)RedisRequestType.ServerSideEmit, ["requestId"] = requestId, ["data"] = answer }.ToJsonString());
         };
         Namespace.DispatchServerSideEvent(new ServerSideEvent(name, args, ack));
     }
@@ -126,11 +121,11 @@ public partial class RedisAdapter
     {
         if (RedisMessages.PacketOf(request["packet"], Namespace.NextAckId()) is not { } packet || packet.Namespace != Namespace.Name) return;
         await base.BroadcastWithAckAsync(packet, RedisMessages.OptionsOf(request["opts"]),
-            count => _ = RespondAsync(new JsonObject
+            count => Respond(new JsonObject
             {
                 ["type"] = (int)RedisRequestType.BroadcastClientCount, ["requestId"] = requestId, ["clientCount"] = count,
             }.ToJsonString()),
-            args => _ = RespondAsync(RedisMessages.EncodeBroadcastAck(requestId, args.Length > 0 ? args[0] : null)));
+            args => Respond(RedisMessages.EncodeBroadcastAck(requestId, args.Length > 0 ? args[0] : null)));
     }
 
     private void OnResponse(byte[] message)

@@ -15,10 +15,13 @@ public partial class RedisAdapter
 
     private TimeSpan RequestsTimeout => _factory.Options.RequestsTimeout;
 
-    private Task PublishRequestAsync(JsonObject request)
+    private void PublishRequest(JsonObject request) => Publish(RequestChannel, request.ToJsonString());
+
+    /// <summary>A join, leave or disconnect of the sockets <paramref name="options"/> select, for the other nodes.</summary>
+    private void PublishSelection(RedisRequestType type, BroadcastOptions options, string key, JsonNode value)
     {
-        Publish(RequestChannel, request.ToJsonString());
-        return Task.CompletedTask;
+        if (options.Local) return;
+        PublishRequest(new JsonObject { ["uid"] = _uid, ["type"] = (int)type, ["opts"] = RoomOptions(options), [key] = value });
     }
 
     private static JsonObject RoomOptions(BroadcastOptions options) => new()
@@ -40,7 +43,7 @@ public partial class RedisAdapter
             request["uid"] = _uid;
             request["requestId"] = requestId;
             request["type"] = (int)type;
-            await PublishRequestAsync(request);
+            PublishRequest(request);
             return await pending.WaitAsync(RequestsTimeout, what);
         }
         finally
@@ -79,33 +82,19 @@ public partial class RedisAdapter
     public override async Task AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         await base.AddSocketsAsync(options, rooms);
-        if (!options.Local)
-            await PublishRequestAsync(new JsonObject
-            {
-                ["uid"] = _uid, ["type"] = (int)RedisRequestType.RemoteJoin, ["opts"] = RoomOptions(options),
-                ["rooms"] = new JsonArray([.. rooms.Select(r => (JsonNode)r)]),
-            });
+        PublishSelection(RedisRequestType.RemoteJoin, options, "rooms", new JsonArray([.. rooms.Select(r => (JsonNode)r)]));
     }
 
     public override async Task DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         await base.DelSocketsAsync(options, rooms);
-        if (!options.Local)
-            await PublishRequestAsync(new JsonObject
-            {
-                ["uid"] = _uid, ["type"] = (int)RedisRequestType.RemoteLeave, ["opts"] = RoomOptions(options),
-                ["rooms"] = new JsonArray([.. rooms.Select(r => (JsonNode)r)]),
-            });
+        PublishSelection(RedisRequestType.RemoteLeave, options, "rooms", new JsonArray([.. rooms.Select(r => (JsonNode)r)]));
     }
 
     public override async Task DisconnectSocketsAsync(BroadcastOptions options, bool close)
     {
         await base.DisconnectSocketsAsync(options, close);
-        if (!options.Local)
-            await PublishRequestAsync(new JsonObject
-            {
-                ["uid"] = _uid, ["type"] = (int)RedisRequestType.RemoteDisconnect, ["opts"] = RoomOptions(options), ["close"] = close,
-            });
+        PublishSelection(RedisRequestType.RemoteDisconnect, options, "close", close);
     }
 
     public override async Task<IReadOnlyList<JsonNode?[]>> ServerSideEmitAsync(string eventName, IReadOnlyList<object?> args, bool expectAck, TimeSpan? timeout)
@@ -114,7 +103,7 @@ public partial class RedisAdapter
         foreach (var arg in args) data.Add(arg is JsonNode node ? node.DeepClone() : System.Text.Json.JsonSerializer.SerializeToNode(arg, Parser.SocketIoJson.Options));
         if (!expectAck)
         {
-            await PublishRequestAsync(new JsonObject { ["uid"] = _uid, ["type"] = (int)RedisRequestType.ServerSideEmit, ["data"] = data });
+            PublishRequest(new JsonObject { ["uid"] = _uid, ["type"] = (int)RedisRequestType.ServerSideEmit, ["data"] = data });
             return [];
         }
         var responses = await AskOthersAsync(RedisRequestType.ServerSideEmit, new JsonObject { ["data"] = data }, "serverSideEmit");

@@ -71,7 +71,7 @@ public partial class RedisAdapter : InMemoryAdapter
     {
         if (!channel.StartsWith(BroadcastChannel, StringComparison.Ordinal)) return;
         var room = channel.Length > BroadcastChannel.Length ? channel[BroadcastChannel.Length..^1] : "";
-        if (room.Length > 0 && !Rooms.ContainsKey(room)) return; // none of our sockets is in that room
+        if (room.Length > 0 && !HasRoom(room)) return; // none of our sockets is in that room
         try
         {
             if (RedisMessages.DecodeBroadcast(message) is not { } broadcast || broadcast.Uid == _uid) return;

@@ -173,7 +173,8 @@ internal static class RedisMessages
         return new Broadcast(uid.GetValue<string>(), packet, OptionsOf(parts[2]) with { Timeout = null });
     }
 
-    private static IReadOnlySet<string> Strings(JsonNode? node)
+    /// <summary>A list of room names (Node.js rooms may be numbers); empty when absent.</summary>
+    public static IReadOnlySet<string> Strings(JsonNode? node)
     {
         if (node is not JsonArray array || array.Count == 0) return BroadcastOptions.EmptySet;
         var set = new HashSet<string>(StringComparer.Ordinal);
