@@ -69,6 +69,7 @@ public static partial class ChatApp
         builder.Services.AddSingleton<ChatAuthentication>();
         builder.Services.AddSingleton(sp => new PresenceTracker(TimeSpan.FromSeconds(2), sp.GetService<TimeProvider>()));
         builder.Services.AddSingleton<ChatService>();
+        builder.Services.AddSingleton<AuthenticatedEndpoint>();
         builder.Services.AddSingleton<ChatHttpApi>();
         builder.Services.AddSingleton(sp => new FamlyVocabulary(sp.GetRequiredService<ChatService>(),
             new SlidingWindowRateLimiter(10, TimeSpan.FromSeconds(10), sp.GetService<TimeProvider>()),

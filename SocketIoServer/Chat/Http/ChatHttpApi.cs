@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 using SocketIoServer.Chat.Auth;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Storage;
@@ -16,7 +15,7 @@ namespace SocketIoServer.Chat.Http;
 /// The HTTP API of CONTRACTS.md section 5 (JWT bearer, JSON, bare bodies): chats, their members, message backfill,
 /// message deletion. Every change is announced through the chat core, as a socket event would be.
 /// </summary>
-public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<ChatHttpApi> logger)
+public sealed class ChatHttpApi(ChatService chat, AuthenticatedEndpoint authenticated)
 {
     private const int MaxTitleLength = 200;
     private const int MaxMembers = 1000;
@@ -27,47 +26,17 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
     public void Map(IEndpointRouteBuilder app)
     {
         // (typed, so that minimal APIs write the returned result rather than take the lambda for a RequestDelegate)
-        app.MapPost("/v1/chats", (Func<HttpContext, Task<IResult>>)(c => Run(c, CreateChatAsync)));
-        app.MapGet("/v1/chats", (Func<HttpContext, Task<IResult>>)(c => Run(c, ListChatsAsync)));
-        app.MapGet("/v1/chats/{chatId}", (HttpContext c, string chatId) => Run(c, user => GetChatAsync(user, chatId)));
-        app.MapMethods("/v1/chats/{chatId}", ["PATCH"], (HttpContext c, string chatId) => Run(c, user => UpdateChatAsync(c, user, chatId)));
-        app.MapPost("/v1/chats/{chatId}/members", (HttpContext c, string chatId) => Run(c, user => AddMemberAsync(c, user, chatId)));
-        app.MapDelete("/v1/chats/{chatId}/members/{userId}", (HttpContext c, string chatId, string userId) => Run(c, user => RemoveMemberAsync(user, chatId, userId)));
-        app.MapGet("/v1/chats/{chatId}/messages", (HttpContext c, string chatId) => Run(c, user => ListMessagesAsync(c, user, chatId)));
-        app.MapDelete("/v1/messages/{messageId}", (HttpContext c, string messageId) => Run(c, user => DeleteMessageAsync(user, messageId)));
+        app.MapPost("/v1/chats", (Func<HttpContext, Task<IResult>>)(c => authenticated.RunAsync(c, CreateChatAsync)));
+        app.MapGet("/v1/chats", (Func<HttpContext, Task<IResult>>)(c => authenticated.RunAsync(c, ListChatsAsync)));
+        app.MapGet("/v1/chats/{chatId}", (HttpContext c, string chatId) => authenticated.RunAsync(c, user => GetChatAsync(user, chatId)));
+        app.MapMethods("/v1/chats/{chatId}", ["PATCH"], (HttpContext c, string chatId) => authenticated.RunAsync(c, user => UpdateChatAsync(c, user, chatId)));
+        app.MapPost("/v1/chats/{chatId}/members", (HttpContext c, string chatId) => authenticated.RunAsync(c, user => AddMemberAsync(c, user, chatId)));
+        app.MapDelete("/v1/chats/{chatId}/members/{userId}", (HttpContext c, string chatId, string userId) => authenticated.RunAsync(c, user => RemoveMemberAsync(user, chatId, userId)));
+        app.MapGet("/v1/chats/{chatId}/messages", (HttpContext c, string chatId) => authenticated.RunAsync(c, user => ListMessagesAsync(c, user, chatId)));
+        app.MapDelete("/v1/messages/{messageId}", (HttpContext c, string messageId) => authenticated.RunAsync(c, user => DeleteMessageAsync(user, messageId)));
     }
 
-    /// <summary>Authenticates the caller, runs the endpoint, and turns refusals and failures into the one error shape.</summary>
-    private async Task<IResult> Run(HttpContext context, Func<AuthenticatedUser, Task<IResult>> endpoint)
-        => await Run(context, (_, user) => endpoint(user));
 
-    private async Task<IResult> Run(HttpContext context, Func<HttpContext, AuthenticatedUser, Task<IResult>> endpoint)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-        var (user, failure) = jwt.Validate(token);
-        if (user is null)
-        {
-            var error = ChatError.Create(ChatErrorCode.Unauthorized, "Authentication error: " + failure!.Value.WireName());
-            LogRefused(context.Request.Method, context.Request.Path, error.Code.WireName(), error.Message, error.CorrelationId);
-            return HttpChatError.Result(error);
-        }
-        try
-        {
-            return await endpoint(context, user);
-        }
-        catch (ChatRefusal refusal)
-        {
-            LogRefused(context.Request.Method, context.Request.Path, refusal.Error.Code.WireName(), refusal.Error.Message, refusal.Error.CorrelationId);
-            return HttpChatError.Result(refusal.Error);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            var error = ChatError.Create(ChatErrorCode.Internal, "Internal server error");
-            LogFailed(context.Request.Method, context.Request.Path, error.CorrelationId, ex);
-            return HttpChatError.Result(error);
-        }
-    }
 
     private async Task<IResult> CreateChatAsync(HttpContext context, AuthenticatedUser user)
     {
@@ -205,9 +174,4 @@ public sealed partial class ChatHttpApi(ChatService chat, Hs256Jwt jwt, ILogger<
     }
 
 
-    [LoggerMessage(LogLevel.Information, "{Method} {Path} refused: {Code} {Message} (correlationId {CorrelationId})")]
-    private partial void LogRefused(string method, string path, string code, string message, string correlationId);
-
-    [LoggerMessage(LogLevel.Error, "{Method} {Path} failed (correlationId {CorrelationId})")]
-    private partial void LogFailed(string method, string path, string correlationId, Exception exception);
 }

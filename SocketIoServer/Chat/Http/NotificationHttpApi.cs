@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 using SocketIoServer.Chat.Auth;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Storage;
@@ -15,7 +14,7 @@ namespace SocketIoServer.Chat.Http;
 /// Seed 003's notification endpoints (CONTRACTS.md section 5), JWT bearer, bare JSON bodies, the one error shape.
 /// Each change tells the user's <c>/notifications</c> sockets the new unread count.
 /// </summary>
-public sealed partial class NotificationHttpApi(ChatService chat, WhatsAppNotifications notifications, Hs256Jwt jwt, ILogger<NotificationHttpApi> logger)
+public sealed class NotificationHttpApi(ChatService chat, WhatsAppNotifications notifications, AuthenticatedEndpoint authenticated)
 {
     private const int DefaultLimit = 50;
 
@@ -23,42 +22,15 @@ public sealed partial class NotificationHttpApi(ChatService chat, WhatsAppNotifi
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/notifications", (Func<HttpContext, Task<IResult>>)(c => Run(c, user => ListAsync(c, user))));
-        app.MapGet("/api/notifications/unread", (Func<HttpContext, Task<IResult>>)(c => Run(c, UnreadAsync)));
-        app.MapPost("/api/notifications/mark-all-read", (Func<HttpContext, Task<IResult>>)(c => Run(c, MarkAllReadAsync)));
-        app.MapDelete("/api/notifications", (Func<HttpContext, Task<IResult>>)(c => Run(c, DeleteAllAsync)));
-        app.MapGet("/api/notifications/{id}", (HttpContext c, string id) => Run(c, user => GetAsync(user, id)));
-        app.MapPost("/api/notifications/{id}/read", (HttpContext c, string id) => Run(c, user => ReadAsync(user, id)));
-        app.MapDelete("/api/notifications/{id}", (HttpContext c, string id) => Run(c, user => DeleteAsync(user, id)));
+        app.MapGet("/api/notifications", (Func<HttpContext, Task<IResult>>)(c => authenticated.RunAsync(c, user => ListAsync(c, user))));
+        app.MapGet("/api/notifications/unread", (Func<HttpContext, Task<IResult>>)(c => authenticated.RunAsync(c, UnreadAsync)));
+        app.MapPost("/api/notifications/mark-all-read", (Func<HttpContext, Task<IResult>>)(c => authenticated.RunAsync(c, MarkAllReadAsync)));
+        app.MapDelete("/api/notifications", (Func<HttpContext, Task<IResult>>)(c => authenticated.RunAsync(c, DeleteAllAsync)));
+        app.MapGet("/api/notifications/{id}", (HttpContext c, string id) => authenticated.RunAsync(c, user => GetAsync(user, id)));
+        app.MapPost("/api/notifications/{id}/read", (HttpContext c, string id) => authenticated.RunAsync(c, user => ReadAsync(user, id)));
+        app.MapDelete("/api/notifications/{id}", (HttpContext c, string id) => authenticated.RunAsync(c, user => DeleteAsync(user, id)));
     }
 
-    private async Task<IResult> Run(HttpContext context, Func<AuthenticatedUser, Task<IResult>> endpoint)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-        var (user, failure) = jwt.Validate(token);
-        if (user is null)
-        {
-            var error = ChatError.Create(ChatErrorCode.Unauthorized, "Authentication error: " + failure!.Value.WireName());
-            LogRefused(context.Request.Method, context.Request.Path, error.Code.WireName(), error.Message, error.CorrelationId);
-            return HttpChatError.Result(error);
-        }
-        try
-        {
-            return await endpoint(user);
-        }
-        catch (ChatRefusal refusal)
-        {
-            LogRefused(context.Request.Method, context.Request.Path, refusal.Error.Code.WireName(), refusal.Error.Message, refusal.Error.CorrelationId);
-            return HttpChatError.Result(refusal.Error);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            var error = ChatError.Create(ChatErrorCode.Internal, "Internal server error");
-            LogFailed(context.Request.Method, context.Request.Path, error.CorrelationId, ex);
-            return HttpChatError.Result(error);
-        }
-    }
 
     /// <summary><c>GET /api/notifications?limit=1..200&amp;unread=true&amp;type=...</c> → an array, newest first.</summary>
     private async Task<IResult> ListAsync(HttpContext context, AuthenticatedUser user)
@@ -113,9 +85,4 @@ public sealed partial class NotificationHttpApi(ChatService chat, WhatsAppNotifi
     private static ChatRefusal NotFound() => ChatRefusal.Of(ChatErrorCode.NotFound, "Notification not found");
 
 
-    [LoggerMessage(LogLevel.Information, "{Method} {Path} refused: {Code} {Message} (correlationId {CorrelationId})")]
-    private partial void LogRefused(string method, string path, string code, string message, string correlationId);
-
-    [LoggerMessage(LogLevel.Error, "{Method} {Path} failed (correlationId {CorrelationId})")]
-    private partial void LogFailed(string method, string path, string correlationId, Exception exception);
 }
