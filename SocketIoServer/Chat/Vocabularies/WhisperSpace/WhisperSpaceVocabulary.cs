@@ -98,9 +98,8 @@ public sealed partial class WhisperSpaceVocabulary(
             if (join.Status == OpenConversationJoinStatus.NotOpen) throw new WhisperRefusal("Room not found", ChatErrorCode.NotFound);
             _openRooms.TryAdd(code, 0);
             var room = ChatRooms.Conversation(code);
-            socket.Join(room);
-            if (socket.IsDisconnected) socket.Leave(room); // it left every room while the store answered: no ghost
-            else socket.Emit("joined_room", code);
+            socket.Join(room); // nothing when the socket left while the store answered (Socket.Join)
+            socket.Emit("joined_room", code);
             await AnnounceAsync(code, connection.UserId);
         });
     }
