@@ -31,6 +31,18 @@ public sealed class InteropApp : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>
+    /// Set when this app is one node of a cluster: its sockets carry <c>Data["node"]</c> = this name, and it answers
+    /// the server-side event <c>hello</c> with it, so that a test can tell which node did what.
+    /// </summary>
+    public string? NodeName { get; private set; }
+
+    public void JoinClusterAs(string nodeName)
+    {
+        NodeName = nodeName;
+        Io.MainNamespace.OnServerSideEvent("hello", e => e.Ack(nodeName));
+    }
+
     /// <summary>Why each socket was disconnected, by socket id, as the server saw it.</summary>
     public ConcurrentDictionary<string, string> DisconnectReasons { get; } = new();
 
@@ -104,6 +116,7 @@ public sealed class InteropApp : IAsyncDisposable
     private void SetUpSocket(Namespace nsp, Socket socket)
     {
         if (socket.Handshake.Auth["name"] is JsonValue name) socket.Data["name"] = name.GetValue<string>();
+        if (NodeName is not null) socket.Data["node"] = NodeName;
         socket.Disconnected += (s, reason) => DisconnectReasons[s.Id] = reason;
         socket.Emit("auth", socket.Handshake.Auth);
 
@@ -201,6 +214,13 @@ public sealed class InteropApp : IAsyncDisposable
             var responses = await nsp.ServerSideEmitAsync("hello", 1);
             e.Ack(responses.Count);
         });
+        // the answers themselves, with a timeout (the other nodes of a cluster say their names)
+        socket.On("server-side-emit-with-ack", async e =>
+        {
+            var responses = await nsp.ServerSideEmitWithAckAsync("hello", TimeSpan.FromMilliseconds(e.Arg<int?>(0) ?? 2000), 1);
+            e.Ack((object)responses.Select(r => r.ElementAtOrDefault(0)?.DeepClone()).ToArray());
+        });
+        socket.On("server-count", async e => e.Ack(await nsp.Adapter.ServerCountAsync()));
         socket.On("disconnect-me", e => socket.Disconnect(e.Arg<bool>(0)));
         socket.On("get-disconnect-reason", e =>
             e.Ack(e.Arg<string>(0) is { } id && DisconnectReasons.TryGetValue(id, out var reason) ? reason : null));
