@@ -69,6 +69,31 @@ public sealed class RedisAdapterTests
     }
 
     [Test]
+    public async Task AVolatileBroadcast_CarriesItsFlagToTheOtherNodes()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StartNodeAsync(key);
+        await using var b = await StartNodeAsync(key);
+        await using var onB = await ClientAsync(b, "r", "news");
+        // what goes over Redis, as any node (Node.js ones included) reads it
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisAdapterFactory.ToConfiguration(RedisTestServer.Url));
+        var published = TestWait.Source<RedisMessages.Broadcast>();
+        await redis.GetSubscriber().SubscribeAsync(StackExchange.Redis.RedisChannel.Literal(key + "#/#r#"),
+            (_, message) => { if (RedisMessages.DecodeBroadcast(message!) is { } b) published.TrySetResult(b); });
+
+        await a.Io.To("r").Volatile.EmitAsync("news", "may be dropped");
+
+        var broadcast = await published.Task.Within("the broadcast on Redis");
+        Assert.Multiple(() =>
+        {
+            Assert.That(broadcast.Options.Volatile, Is.True);
+            Assert.That(broadcast.Options.Rooms, Is.EquivalentTo(new[] { "r" }));
+        });
+        // a connected, writable socket on the other node still gets a volatile event
+        Assert.That((await onB.Events.WaitAsync("news")).ArgsJson, Is.EqualTo("""["may be dropped"]"""));
+    }
+
+    [Test]
     public async Task ServerCount_CountsTheNodes()
     {
         var key = RedisTestServer.NewKey();
