@@ -1,0 +1,58 @@
+using SocketIoServer.Tests.Chat.Storage;
+using SocketIoServer.Tests.Chat.Support;
+using SocketIoServer.Tests.Infrastructure;
+using SocketIoServer.Tests.Server.Redis;
+
+namespace SocketIoServer.Tests.Chat.Durability;
+
+/// <summary>
+/// Two chat server processes on one Redis and one PostgreSQL (issue 7, "shown by" 5): the node the senders are on is
+/// killed (SIGKILL) while they send; they reconnect to the other node and retry what was not acknowledged. Every
+/// acknowledged message is stored once and was delivered live to the member on the surviving node.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ClusterNodeKillTests
+{
+    [Test]
+    public async Task EveryAcknowledgedMessage_SurvivesTheKillOfANode()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["JWT_SECRET"] = ChatTestServer.Secret,
+            ["DATABASE_URL"] = (await PostgresTestServer.NewSchemaAsync()).ConnectionString,
+            ["REDIS_URL"] = RedisTestServer.Url,
+            ["REDIS_KEY_PREFIX"] = RedisTestServer.NewKey() + ":",
+        };
+        await using var doomed = new ChatServerProcess(environment);
+        await using var survivor = new ChatServerProcess(environment);
+        await Task.WhenAll(doomed.StartAsync(), survivor.StartAsync());
+        var chatId = await SendLoad.CreateGroupAsync(survivor.Url, "alice", "bob", "carol");
+        await using var carol = await TestClient.ConnectAsync(survivor.Url, ClientTransport.WebSocket, "/", new { token = ChatTestServer.Token("carol") }, "message:new");
+        var senders = new List<(string, TestClient)>();
+        foreach (var user in new[] { "alice", "bob" })
+            senders.Add((user, await TestClient.ConnectAsync(doomed.Url, ClientTransport.WebSocket, "/", new { token = ChatTestServer.Token(user) })));
+        var load = SendLoad.Start(senders, chatId);
+
+        await TestWait.UntilAsync(() => load.Acked.Count >= 10, "some acknowledged messages before the kill", TimeSpan.FromSeconds(20));
+        await doomed.KillAsync();
+        await load.StopAsync();
+        foreach (var (_, client) in senders) await client.DisposeAsync();
+        var ackedOnTheDeadNode = load.Acked.Values.ToList();
+
+        await load.RetryUnacknowledgedAsync(survivor.Url);
+        var stored = await SendLoad.BackfillAsync(survivor.Url, chatId, "carol");
+        Assert.Multiple(() =>
+        {
+            Assert.That(ackedOnTheDeadNode.Except(stored.Select(m => m["_id"]!.GetValue<string>())), Is.Empty, "every acknowledged message is stored");
+            Assert.That(stored.Select(m => m["clientId"]!.GetValue<string>()), Is.Unique, "no message stored twice");
+            Assert.That(stored, Has.Count.EqualTo(load.Attempted.Count), "every attempt stored once, after the retries");
+        });
+
+        // carol, on the node that lived, was told of each message the dead node acknowledged, across nodes, once
+        // (a retry that finds its message stored is not announced again: the dead node announced it, or died first)
+        string[] Told() => [.. carol.Events.Named("message:new").Select(e => e.Args[0]!["_id"]!.GetValue<string>())];
+        await TestWait.UntilAsync(() => !ackedOnTheDeadNode.Except(Told()).Any(), "carol's message:new events");
+        Assert.That(Told(), Is.Unique);
+    }
+}
