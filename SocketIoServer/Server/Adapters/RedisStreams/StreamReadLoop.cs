@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace SocketIoServer.Server.Adapters.RedisStreams;
+
+/// <summary>
+/// Reads the stream from one node's own connection with a blocking <c>XREAD</c> (so that waiting never holds up the
+/// connection that publishes and answers), hands each entry over in stream order, and remembers how far it got
+/// (<see cref="Cursor"/>). A failed read (Redis away, restarting) is retried from the same place once Redis answers.
+/// It starts from the stream's last entry at the time, and stops on <see cref="DisposeAsync"/>.
+/// </summary>
+internal sealed class StreamReadLoop : IAsyncDisposable
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly RedisStreamsAdapterOptions _options;
+    private readonly Action<StreamId, NameValueEntry[]> _onEntry;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _running;
+    private StreamId? _cursor;
+
+    public StreamReadLoop(IConnectionMultiplexer connection, RedisStreamsAdapterOptions options, Action<StreamId, NameValueEntry[]> onEntry, ILogger logger)
+    {
+        _connection = connection;
+        _options = options;
+        _onEntry = onEntry;
+        _logger = logger;
+        _running = Task.Run(RunAsync);
+    }
+
+    /// <summary>The id of the last entry handed over (or the stream's end when reading started); null before that.</summary>
+    public StreamId? Cursor => Volatile.Read(ref _cursor);
+
+    /// <summary>Waits until every entry up to <paramref name="id"/> was handed over; false when that takes longer than <paramref name="limit"/>.</summary>
+    public async Task<bool> WaitForAsync(StreamId id, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (Cursor is not { } cursor || cursor < id)
+        {
+            if (DateTime.UtcNow >= deadline || _stop.IsCancellationRequested) return false;
+            await Task.Delay(5);
+        }
+        return true;
+    }
+
+    private async Task RunAsync()
+    {
+        var database = _connection.GetDatabase();
+        var blockMs = (long)_options.BlockTime.TotalMilliseconds;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (Cursor is null) Volatile.Write(ref _cursor, await LastIdAsync(database));
+                var result = await database.ExecuteAsync("XREAD", "COUNT", _options.ReadCount, "BLOCK", blockMs, "STREAMS", _options.StreamName, Cursor!.ToString());
+                if (result.IsNull || _stop.IsCancellationRequested) continue;
+                foreach (var stream in (RedisResult[])result!)
+                {
+                    foreach (var entry in (RedisResult[])((RedisResult[])stream!)[1]!)
+                    {
+                        var parts = (RedisResult[])entry!;
+                        if (!StreamId.TryParse((string?)parts[0], out var id)) continue;
+                        Hand(id, Fields((RedisResult[])parts[1]!));
+                        Volatile.Write(ref _cursor, id);
+                    }
+                }
+            }
+            catch (Exception ex) when (!_stop.IsCancellationRequested)
+            {
+                _logger.ReadFailed(_options.StreamName, RetryDelay, ex);
+                try
+                {
+                    await Task.Delay(RetryDelay, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return; // the connection closed under a read on the way out
+            }
+        }
+    }
+
+    private void Hand(StreamId id, NameValueEntry[] fields)
+    {
+        try
+        {
+            _onEntry(id, fields);
+        }
+        catch (Exception ex)
+        {
+            // one bad entry must not stop the reading of the others
+            _logger.MalformedMessage("stream entry " + id, _options.StreamName, ex);
+        }
+    }
+
+    private static NameValueEntry[] Fields(RedisResult[] flat)
+    {
+        var fields = new NameValueEntry[flat.Length / 2];
+        for (var i = 0; i < fields.Length; i++) fields[i] = new NameValueEntry((RedisValue)flat[2 * i], (RedisValue)flat[2 * i + 1]);
+        return fields;
+    }
+
+    private async Task<StreamId> LastIdAsync(IDatabase database)
+    {
+        var last = await database.StreamRangeAsync(_options.StreamName, "-", "+", 1, Order.Descending);
+        return last.Length > 0 && StreamId.TryParse(last[0].Id, out var id) ? id : StreamId.Zero;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        // a blocking read ends when its connection closes, at most one block time later otherwise
+        await _connection.CloseAsync(allowCommandsToComplete: false);
+        try
+        {
+            await _running.WaitAsync(_options.BlockTime + TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+        }
+        await _connection.DisposeAsync();
+        _stop.Dispose();
+    }
+}
