@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -54,11 +55,12 @@ internal sealed class StreamReadLoop : IAsyncDisposable
             try
             {
                 if (Cursor is null) Volatile.Write(ref _cursor, await LastIdAsync(database));
-                var result = await database.ExecuteAsync("XREAD", "COUNT", _options.ReadCount, "BLOCK", blockMs, "STREAMS", _options.StreamName, Cursor!.ToString());
+                var result = await database.ExecuteAsync("XREAD", "COUNT", _options.ReadCount.ToString(CultureInfo.InvariantCulture),
+                    "BLOCK", blockMs.ToString(CultureInfo.InvariantCulture), "STREAMS", _options.StreamName, Cursor!.ToString());
                 if (result.IsNull || _stop.IsCancellationRequested) continue;
-                foreach (var stream in (RedisResult[])result!)
+                foreach (var entries in EntriesOfEachStream(result))
                 {
-                    foreach (var entry in (RedisResult[])((RedisResult[])stream!)[1]!)
+                    foreach (var entry in (RedisResult[])entries!)
                     {
                         var parts = (RedisResult[])entry!;
                         if (!StreamId.TryParse((string?)parts[0], out var id)) continue;
@@ -84,6 +86,13 @@ internal sealed class StreamReadLoop : IAsyncDisposable
                 return; // the connection closed under a read on the way out
             }
         }
+    }
+
+    /// <summary>XREAD's answer: <c>[[stream, entries], ...]</c> in RESP2, a map <c>{stream: entries}</c> in RESP3.</summary>
+    private static IEnumerable<RedisResult> EntriesOfEachStream(RedisResult result)
+    {
+        if (result.Resp3Type == ResultType.Map) return result.ToDictionary().Values;
+        return ((RedisResult[])result!).Select(stream => ((RedisResult[])stream!)[1]);
     }
 
     private void Hand(StreamId id, NameValueEntry[] fields)
