@@ -64,7 +64,7 @@ public class InMemoryAdapter : IAdapter
         }
     }
 
-    public void DelAll(string socketId)
+    public virtual void DelAll(string socketId)
     {
         lock (_gate)
         {

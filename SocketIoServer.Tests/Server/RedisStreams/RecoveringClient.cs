@@ -30,12 +30,16 @@ public sealed class RecoveringClient : IAsyncDisposable
     public string? Offset { get; private set; }
 
     /// <summary>Opens a session on <paramref name="baseUrl"/> and joins "/"; with <paramref name="previous"/>, asks for its socket back.</summary>
-    public static async Task<RecoveringClient> ConnectAsync(string baseUrl, RecoveringClient? previous = null)
+    public static Task<RecoveringClient> ConnectAsync(string baseUrl, RecoveringClient? previous = null) =>
+        ConnectAsync(baseUrl, previous?.Pid, previous?.Offset);
+
+    /// <summary>Opens a session and joins "/" asking for the session <paramref name="pid"/> from <paramref name="offset"/> (when given).</summary>
+    public static async Task<RecoveringClient> ConnectAsync(string baseUrl, string? pid, string? offset)
     {
         var ws = await RawWebSocket.ConnectAsync(baseUrl.Replace("http", "ws", StringComparison.Ordinal) + "/socket.io/?EIO=4&transport=websocket");
         var open = await ws.ReceiveTextSkippingPingsAsync(10_000);
         Assert.That(open, Does.StartWith("0{"));
-        await ws.SendTextAsync(previous is null ? "40" : $$"""40{"pid":"{{previous.Pid}}","offset":"{{previous.Offset}}"}""");
+        await ws.SendTextAsync(pid is null ? "40" : $$"""40{"pid":"{{pid}}","offset":"{{offset}}"}""");
         var replayed = new List<JsonArray>();
         while (true)
         {
@@ -46,7 +50,7 @@ public sealed class RecoveringClient : IAsyncDisposable
                 var reply = JsonNode.Parse(frame[2..])!.AsObject();
                 var client = new RecoveringClient(ws, reply["sid"]!.GetValue<string>(), reply["pid"]?.GetValue<string>(), replayed)
                 {
-                    Offset = previous?.Offset,
+                    Offset = offset,
                 };
                 foreach (var e in replayed) client.Offset = e[^1]!.GetValue<string>();
                 return client;
@@ -69,9 +73,20 @@ public sealed class RecoveringClient : IAsyncDisposable
         }
     }
 
-    public async Task JoinAsync(string room)
+    /// <summary>Emits <paramref name="eventName"/>(room) with an ack and waits for the ack (the test nodes' "join", the fixture's "join-room").</summary>
+    /// <summary>The next event named <paramref name="name"/>, others skipped.</summary>
+    public async Task<JsonArray> ReceiveEventAsync(string name, int timeoutMs = 10_000)
     {
-        await Ws.SendTextAsync($"421[\"join\",\"{room}\"]");
+        while (true)
+        {
+            var args = await ReceiveEventAsync(timeoutMs);
+            if (args[0]!.GetValue<string>() == name) return args;
+        }
+    }
+
+    public async Task JoinAsync(string room, string eventName = "join")
+    {
+        await Ws.SendTextAsync($"421[\"{eventName}\",\"{room}\"]");
         while (true)
         {
             var frame = await Ws.ReceiveTextSkippingPingsAsync(10_000) ?? throw new AssertionException("closed");

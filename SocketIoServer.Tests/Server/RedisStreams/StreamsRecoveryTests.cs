@@ -103,6 +103,22 @@ public sealed class StreamsRecoveryTests
     }
 
     [Test]
+    public async Task ALiveSocketsSession_IsSavedWhileConnected_AndGoesWhenItLeavesForGood()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StreamsTestNode.StartAsync(key, "a");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisAdapterFactory.ToConfiguration(RedisTestServer.Url));
+        var db = redis.GetDatabase();
+        await using var client = await RecoveringClient.ConnectAsync(a.Url);
+        var sessionKey = key + ":session:" + client.Pid;
+        await TestWait.UntilAsync(() => db.KeyExists(sessionKey), "the live socket's session saved");
+        Assert.That(db.KeyTimeToLive(sessionKey), Is.GreaterThan(TimeSpan.FromMinutes(1)), "kept as long as a disconnected session");
+
+        await client.Ws.SendTextAsync("41"); // the client leaves the namespace: not recoverable
+        await TestWait.UntilAsync(() => !db.KeyExists(sessionKey), "the saved session removed");
+    }
+
+    [Test]
     public async Task AnUnknownPidOrABadOffset_GivesAFreshSession()
     {
         var key = RedisTestServer.NewKey();

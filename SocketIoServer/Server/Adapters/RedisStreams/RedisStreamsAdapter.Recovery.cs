@@ -56,8 +56,8 @@ public sealed partial class RedisStreamsAdapter
     public override async Task PersistSessionAsync(PersistedSession session)
     {
         if (!_recovering) return;
-        var keep = Namespace.Server.Options.ConnectionStateRecovery!.MaxDisconnectionDuration;
-        await Database.StringSetAsync(Options.SessionKeyPrefix + session.Pid, StreamsCodec.Session(session), keep);
+        _persisted[session.Sid] = true;
+        await Database.StringSetAsync(Options.SessionKeyPrefix + session.Pid, StreamsCodec.Session(session), SessionLifetime);
     }
 
     public override async Task<RecoveredSession?> RestoreSessionAsync(string pid, string offset)

@@ -46,6 +46,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
     {
         await Subscriber.SubscribeAsync(PublicChannel, (_, payload) => OnPubSub((byte[])payload!, "public channel"));
         await Subscriber.SubscribeAsync(PrivateChannel, (_, payload) => OnPubSub((byte[])payload!, "private channel"));
+        StartSnapshots();
     }
 
     /// <summary>Appends a message to the stream; its entry id, or null when Redis could not take it (logged).</summary>
@@ -106,6 +107,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
     public override async ValueTask DisposeAsync()
     {
         _factory.Remove(this);
+        StopSnapshots();
         try
         {
             await Subscriber.UnsubscribeAsync(PublicChannel);
