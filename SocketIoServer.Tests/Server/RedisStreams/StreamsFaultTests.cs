@@ -34,4 +34,19 @@ public sealed class StreamsFaultTests
         }, "a broadcast crossing nodes after the restart", TimeSpan.FromSeconds(30));
         Assert.That(a.Log.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "Reading the stream"), Is.True, "the failed reads were logged");
     }
+
+    [Test]
+    public async Task TheReadingLoop_HasAConnectionOfItsOwn_AndStopsOnDispose()
+    {
+        await using var redis = new PrivateRedis();
+        await redis.StartAsync();
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
+            SocketIoServer.Server.Adapters.Redis.RedisAdapterFactory.ToConfiguration(redis.Url) + ",allowAdmin=true");
+        int Readers() => admin.GetServers()[0].ClientList().Count(c => c.Name == "socket.io-streams-reader");
+
+        var node = await StreamsTestNode.StartAsync(RedisTestServer.NewKey(), "a", redisUrl: redis.Url);
+        await TestWait.UntilAsync(() => Readers() == 1, "the reader's own connection");
+        await node.DisposeAsync();
+        await TestWait.UntilAsync(() => Readers() == 0, "the reader's connection closed");
+    }
 }

@@ -74,6 +74,8 @@ public sealed class RedisStreamsAdapterFactory : IAsyncDisposable
             // a blocking read is an answer that comes late on purpose; it must not count as a timeout
             config.AsyncTimeout = (int)(options.BlockTime + TimeSpan.FromSeconds(10)).TotalMilliseconds;
             config.ClientName = "socket.io-streams-reader";
+            // it only reads: no second connection for pub/sub
+            config.CommandMap = CommandMap.Create(new HashSet<string> { "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE" }, available: false);
         }
         return config;
     }
