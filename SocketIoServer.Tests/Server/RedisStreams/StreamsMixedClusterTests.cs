@@ -92,6 +92,7 @@ public sealed class StreamsMixedClusterTests
         await using var peer = await PeerAsync(key);
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
             SocketIoServer.Server.Adapters.Redis.RedisAdapterFactory.ToConfiguration(RedisTestServer.Url));
+        await using var observer = await csharp.ClientAsync("r", "news");
         var connected = (await peer.RunAsync(Command("client", ("name", "c1"), ("url", peer.Url + "?rooms=r"))))!;
         Assert.That(connected["recovered"]!.GetValue<bool>(), Is.False);
         var id = connected["id"]!.GetValue<string>();
@@ -103,6 +104,8 @@ public sealed class StreamsMixedClusterTests
         await TestWait.UntilAsync(() => redis.GetDatabase().KeyExists(key + ":session:" + pid), "the Node.js server saving the session");
         await csharp.Io.To("r").EmitAsync("news", 2);
         await peer.RunAsync(Command("broadcast", ("rooms", new JsonArray("r")), ("event", "news"), ("args", new JsonArray(3))));
+        // Node.js appends without being waited for: 3 must be in the stream before 4 is sent
+        await observer.Events.WaitAsync("news", e => e.Args[0]!.GetValue<int>() == 3);
         await csharp.Io.To("elsewhere").EmitAsync("news", -1);
         await csharp.Io.EmitAsync("news", 4);
 
@@ -113,7 +116,7 @@ public sealed class StreamsMixedClusterTests
             Assert.That(back["id"]!.GetValue<string>(), Is.EqualTo(id));
         });
         await TestWait.UntilAsync(() => Events(peer, "c1").Count >= 4, "the missed events");
-        Assert.That(Events(peer, "c1").Select(e => JsonNode.Parse(e)![1]!.GetValue<int>()), Is.EqualTo(new[] { 1, 2, 3, 4 }), "in order, once");
+        Assert.That(Events(peer, "c1").Select(e => JsonNode.Parse(e)![1]!.GetValue<int>()).ToList(), Is.EqualTo(new[] { 1, 2, 3, 4 }), "in order, once");
         var socket = csharp.Io.MainNamespace.Sockets[id];
         Assert.That(socket.Rooms, Does.Contain("r"));
         Assert.That(socket.Data["node"]?.ToString(), Is.EqualTo("node"), "its data came along");
@@ -125,6 +128,7 @@ public sealed class StreamsMixedClusterTests
         var key = RedisTestServer.NewKey();
         await using var csharp = await StreamsTestNode.StartAsync(key, "csharp");
         await using var peer = await PeerAsync(key);
+        await using var observer = await csharp.ClientAsync("r", "news");
         await using var first = await RecoveringClient.ConnectAsync(csharp.Url);
         await first.JoinAsync("r");
         csharp.Io.MainNamespace.Sockets[first.Sid].Data["color"] = "green";
@@ -134,6 +138,8 @@ public sealed class StreamsMixedClusterTests
         first.Cut();
         await TestWait.UntilAsync(() => !csharp.Io.MainNamespace.Sockets.ContainsKey(first.Sid), "the C# node seeing the cut");
         await peer.RunAsync(Command("broadcast", ("rooms", new JsonArray("r")), ("event", "news"), ("args", new JsonArray(2))));
+        // Node.js appends without being waited for: 2 must be in the stream before 3 is sent
+        await observer.Events.WaitAsync("news", e => e.Args[0]!.GetValue<int>() == 2);
         await csharp.Io.To("r").EmitAsync("news", 3);
         await csharp.Io.To("elsewhere").EmitAsync("news", -1);
 
@@ -141,7 +147,7 @@ public sealed class StreamsMixedClusterTests
         Assert.Multiple(() =>
         {
             Assert.That(back.Sid, Is.EqualTo(first.Sid), "recovered by Node.js: same socket id");
-            Assert.That(back.Replayed.Select(e => e[1]!.GetValue<int>()), Is.EqualTo(new[] { 2, 3 }), "in order, once");
+            Assert.That(back.Replayed.Select(e => e[1]!.GetValue<int>()).ToList(), Is.EqualTo(new[] { 2, 3 }), "in order, once");
         });
         var seen = (JsonArray)(await peer.RunAsync(Command("fetch", ("rooms", new JsonArray("r")))))!;
         var recovered = seen.Single(s => s!["id"]!.GetValue<string>() == first.Sid)!;
