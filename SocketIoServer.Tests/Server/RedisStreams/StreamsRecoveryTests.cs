@@ -182,6 +182,25 @@ public sealed class StreamsRecoveryTests
     }
 
     [Test]
+    public async Task MalformedPubSubMessages_AreLoggedAndSkipped_AndRequestsStillWork()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StreamsTestNode.StartAsync(key, "a");
+        await using var b = await StreamsTestNode.StartAsync(key, "b");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisAdapterFactory.ToConfiguration(RedisTestServer.Url));
+        var publicChannel = RedisChannel.Literal(key + "#/#");
+        await redis.GetSubscriber().PublishAsync(publicChannel, "not msgpack at all"u8.ToArray());
+        await redis.GetSubscriber().PublishAsync(publicChannel, new byte[] { 0xdf, 0xff, 0xff, 0xff, 0xff }); // a map that claims 4 billion entries
+        // {uid, nsp: "/", type: 42, data: {}}: a type no node knows
+        await redis.GetSubscriber().PublishAsync(publicChannel, Convert.FromHexString("84A3756964A178A36E7370A12FA474797065" + "2A" + "A464617461" + "80"));
+
+        var answers = await a.Io.MainNamespace.ServerSideEmitWithAckAsync("ping-nodes", TimeSpan.FromSeconds(5), 1);
+        Assert.That(answers.Single()[0]!["from"]!.GetValue<string>(), Is.EqualTo("b"));
+        await TestWait.UntilAsync(() => b.Log.Entries.Count(e => e.Message.Contains("malformed", StringComparison.Ordinal)) >= 2
+            && b.Log.Has(LogLevel.Warning, "unknown type 42"), "the bad messages logged");
+    }
+
+    [Test]
     public void BadOptions_AreRefusedByName()
     {
         var error = Assert.ThrowsAsync<ArgumentException>(() => SocketIoServer.Server.Adapters.RedisStreams.RedisStreamsAdapterFactory.ConnectAsync(

@@ -12,7 +12,9 @@ namespace SocketIoServer.Server.Adapters.RedisStreams;
 /// </summary>
 internal sealed class StreamReadLoop : IAsyncDisposable
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
+    // a failed read is retried soon, then less often while Redis stays away (and logged once per try)
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly IConnectionMultiplexer _connection;
     private readonly RedisStreamsAdapterOptions _options;
@@ -50,6 +52,7 @@ internal sealed class StreamReadLoop : IAsyncDisposable
     {
         var database = _connection.GetDatabase();
         var blockMs = (long)_options.BlockTime.TotalMilliseconds;
+        var retryDelay = FirstRetryDelay;
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -57,6 +60,7 @@ internal sealed class StreamReadLoop : IAsyncDisposable
                 if (Cursor is null) Volatile.Write(ref _cursor, await LastIdAsync(database));
                 var result = await database.ExecuteAsync("XREAD", "COUNT", _options.ReadCount.ToString(CultureInfo.InvariantCulture),
                     "BLOCK", blockMs.ToString(CultureInfo.InvariantCulture), "STREAMS", _options.StreamName, Cursor!.ToString());
+                retryDelay = FirstRetryDelay;
                 if (result.IsNull || _stop.IsCancellationRequested) continue;
                 foreach (var entries in EntriesOfEachStream(result))
                 {
@@ -71,10 +75,11 @@ internal sealed class StreamReadLoop : IAsyncDisposable
             }
             catch (Exception ex) when (!_stop.IsCancellationRequested)
             {
-                _logger.ReadFailed(_options.StreamName, RetryDelay, ex);
+                _logger.ReadFailed(_options.StreamName, retryDelay, ex);
                 try
                 {
-                    await Task.Delay(RetryDelay, _stop.Token);
+                    await Task.Delay(retryDelay, _stop.Token);
+                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, LongestRetryDelay.Ticks));
                 }
                 catch (OperationCanceledException)
                 {
