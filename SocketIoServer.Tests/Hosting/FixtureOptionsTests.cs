@@ -12,10 +12,11 @@ public sealed class FixtureOptionsTests
         Assert.That(FixtureOptions.Parse(["--allow-eio3", "--port", "0"]).AllowEio3, Is.True);
     }
 
-    [TestCase("--redis-streams")]
-    public void Flags_not_built_yet_are_still_refused(string flag)
+    [Test]
+    public void Redis_streams_takes_a_redis_url_and_not_with_redis()
     {
-        var error = Assert.Throws<ArgumentException>(() => FixtureOptions.Parse([flag]));
-        Assert.That(error!.Message, Does.Contain("not available in this build yet"));
+        Assert.That(FixtureOptions.Parse(["--redis-streams", "redis://127.0.0.1:6379"]).RedisStreamsUrl, Is.EqualTo("redis://127.0.0.1:6379"));
+        var error = Assert.Throws<ArgumentException>(() => FixtureOptions.Parse(["--redis-streams", "redis://a", "--redis", "redis://a"]));
+        Assert.That(error!.Message, Does.Contain("--redis and --redis-streams"));
     }
 }

@@ -1,4 +1,5 @@
 using SocketIoServer.Server.Adapters.Redis;
+using SocketIoServer.Server.Adapters.RedisStreams;
 using SocketIoServer.Engine;
 using SocketIoServer.Hosting;
 using SocketIoServer.Server;
@@ -24,14 +25,17 @@ public static class FixtureApp
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // the cluster's Redis connection, made before the server starts and closed after it stopped
         var redis = options.RedisUrl is { } redisUrl ? RedisAdapterFactory.Connect(redisUrl) : null;
+        var streams = options.RedisStreamsUrl is { } streamsUrl ? RedisStreamsAdapterFactory.Connect(streamsUrl) : null;
         builder.Services.AddSocketIo(o =>
         {
             Configure(o, options);
             if (redis is not null) o.AdapterFactory = redis.Create;
+            if (streams is not null) o.AdapterFactory = streams.Create;
         });
 
         var app = builder.Build();
         if (redis is not null) app.Lifetime.ApplicationStopped.Register(() => redis.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        if (streams is not null) app.Lifetime.ApplicationStopped.Register(() => streams.DisposeAsync().AsTask().GetAwaiter().GetResult());
         var engineOptions = new EngineOptions();
         ConfigureEngine(engineOptions, options);
         app.MapEngineIo("/engine.io", engineOptions, new EchoEngineHandler());

@@ -31,6 +31,9 @@ internal sealed record FixtureOptions
     /// <summary>Join a cluster through the Redis adapter (compatible with <c>@socket.io/redis-adapter</c>) at this URL.</summary>
     public string? RedisUrl { get; init; }
 
+    /// <summary>Join a cluster through the Redis Streams adapter (compatible with <c>@socket.io/redis-streams-adapter</c>) at this URL.</summary>
+    public string? RedisStreamsUrl { get; init; }
+
     /// <summary>WebSocket permessage-deflate on, threshold 1024 bytes (HTTP compression of polling responses is always on).</summary>
     public bool Compression { get; init; }
 
@@ -68,11 +71,12 @@ internal sealed record FixtureOptions
                 "--allow-eio3" => options with { AllowEio3 = true },
                 "--parser" => options with { Parser = ParserNamed(Value()) },
                 "--redis" => options with { RedisUrl = RedisUrlOf(Value(), flag) },
-                "--redis-streams" =>
-                    throw new ArgumentException($"{flag} is not available in this build yet"),
+                "--redis-streams" => options with { RedisStreamsUrl = RedisUrlOf(Value(), flag) },
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
             };
         }
+        if (options.RedisUrl is not null && options.RedisStreamsUrl is not null)
+            throw new ArgumentException("--redis and --redis-streams: a fixture joins one cluster, through one adapter");
         return options;
     }
 

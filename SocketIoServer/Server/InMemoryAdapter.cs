@@ -16,10 +16,18 @@ public class InMemoryAdapter : IAdapter
     // set when connection state recovery is on
     private readonly RecoveryLog? _recovery;
 
-    public InMemoryAdapter(Namespace nsp)
+    public InMemoryAdapter(Namespace nsp) : this(nsp, keepsRecoveryLog: true)
+    {
+    }
+
+    /// <summary>
+    /// <paramref name="keepsRecoveryLog"/> false: a cluster adapter that keeps sessions and events elsewhere (in Redis)
+    /// and overrides the recovery methods; this one then only delivers.
+    /// </summary>
+    protected InMemoryAdapter(Namespace nsp, bool keepsRecoveryLog)
     {
         Namespace = nsp;
-        if (nsp.Server.Options.ConnectionStateRecovery is { } recovery) _recovery = new RecoveryLog(recovery, nsp.Server.Time);
+        if (keepsRecoveryLog && nsp.Server.Options.ConnectionStateRecovery is { } recovery) _recovery = new RecoveryLog(recovery, nsp.Server.Time);
     }
 
     public Namespace Namespace { get; }
@@ -56,7 +64,7 @@ public class InMemoryAdapter : IAdapter
         }
     }
 
-    public void DelAll(string socketId)
+    public virtual void DelAll(string socketId)
     {
         lock (_gate)
         {

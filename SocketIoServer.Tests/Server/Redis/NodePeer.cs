@@ -20,9 +20,10 @@ public sealed class NodePeer : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<NodePeer> StartAsync(string key)
+    /// <param name="peerScript">The peer to run, in <c>js/cluster/</c>: <c>streams-peer.mjs</c> for the streams adapter.</param>
+    public static async Task<NodePeer> StartAsync(string key, string peerScript = "node-peer.mjs", string? redisUrl = null)
     {
-        var script = Path.Combine(Support.TestEnvironment.RepositoryRoot, "SocketIoServer.Tests", "js", "cluster", "node-peer.mjs");
+        var script = Path.Combine(Support.TestEnvironment.RepositoryRoot, "SocketIoServer.Tests", "js", "cluster", peerScript);
         var info = new ProcessStartInfo("node", [script])
         {
             RedirectStandardInput = true,
@@ -31,7 +32,7 @@ public sealed class NodePeer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(script)!,
         };
-        info.Environment["REDIS_URL"] = RedisTestServer.Url;
+        info.Environment["REDIS_URL"] = redisUrl ?? RedisTestServer.Url;
         info.Environment["KEY"] = key;
         info.Environment["PORT"] = "0";
         var process = Process.Start(info)!;

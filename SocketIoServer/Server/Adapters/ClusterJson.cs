@@ -5,8 +5,10 @@ using SocketIoServer.Parser;
 namespace SocketIoServer.Server.Adapters;
 
 /// <summary>
-/// Sockets as the nodes of a cluster describe them to each other (Node.js's <c>fetchSockets</c> responses):
-/// <c>{id, handshake: {headers, time, address, xdomain, secure, issued, url, query, auth}, rooms, data}</c>.
+/// What the nodes of a cluster tell each other, as JSON trees (both Redis adapters): sockets as Node.js's
+/// <c>fetchSockets</c> responses describe them (<c>{id, handshake: {headers, time, address, xdomain, secure, issued,
+/// url, query, auth}, rooms, data}</c>), broadcast packets <c>{type: 2, data: [event, ...args], nsp}</c> and their
+/// options <c>{rooms, except, flags}</c>.
 /// </summary>
 internal static class ClusterJson
 {
@@ -85,4 +87,47 @@ internal static class ClusterJson
     }
 
     public static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    /// <summary>The event of a packet object <c>{type: 2, data: [event, ...args], nsp}</c>; null when it is not one.</summary>
+    public static BroadcastPacket? Packet(JsonNode? node, long? ackId = null)
+    {
+        if (node is not JsonObject packet || packet["data"] is not JsonArray { Count: > 0 } data
+            || data[0] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
+            return null;
+        var nsp = packet["nsp"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "/";
+        var args = new object?[data.Count - 1];
+        for (var i = 1; i < data.Count; i++)
+        {
+            var arg = data[i];
+            data[i] = null; // detach, so that the node can be written as an argument of its own
+            args[i - 1] = arg;
+        }
+        return new BroadcastPacket(nsp, name.GetValue<string>(), args, ackId);
+    }
+
+    /// <summary>Rooms and exceptions of a request's <c>opts</c>; the flags of a broadcast.</summary>
+    public static BroadcastOptions Options(JsonNode? node)
+    {
+        var opts = node as JsonObject;
+        var flags = opts?["flags"] as JsonObject;
+        return new BroadcastOptions
+        {
+            Rooms = RoomSet(opts?["rooms"]),
+            Except = RoomSet(opts?["except"]),
+            Volatile = flags?["volatile"] is JsonValue v && v.GetValueKind() == JsonValueKind.True,
+            Compress = !(flags?["compress"] is JsonValue c && c.GetValueKind() == JsonValueKind.False),
+            Timeout = flags?["timeout"] is JsonValue t && t.TryGetValue<double>(out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(ms) : null,
+        };
+    }
+
+    /// <summary>A list of room names (Node.js rooms may be numbers); empty when absent.</summary>
+    public static IReadOnlySet<string> RoomSet(JsonNode? node)
+    {
+        if (node is not JsonArray array || array.Count == 0) return BroadcastOptions.EmptySet;
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in array)
+            if (item is JsonValue v && v.GetValueKind() == JsonValueKind.String) set.Add(v.GetValue<string>());
+            else if (item is JsonValue number && number.GetValueKind() == JsonValueKind.Number) set.Add(number.ToJsonString()); // Node.js rooms may be numbers
+        return set;
+    }
 }

@@ -90,7 +90,7 @@ internal sealed class RecoveryLog : IDisposable
     }
 
     /// <summary>Node.js's <c>shouldIncludePacket</c>: in one of the target rooms (or no rooms named), in none excluded.</summary>
-    private static bool Reaches(BroadcastOptions options, IReadOnlyList<string> rooms)
+    internal static bool Reaches(BroadcastOptions options, IReadOnlyList<string> rooms)
     {
         var included = options.Rooms.Count == 0;
         foreach (var room in rooms)

@@ -43,7 +43,7 @@ public partial class RedisAdapter
             {
                 case RedisRequestType.Sockets when !fromSelf:
                 {
-                    var ids = await base.SocketsAsync(RedisMessages.Strings(request["rooms"]));
+                    var ids = await base.SocketsAsync(ClusterJson.RoomSet(request["rooms"]));
                     Respond(new JsonObject { ["requestId"] = requestId, ["sockets"] = new JsonArray([.. ids.Select(i => (JsonNode)i)]) }.ToJsonString());
                     break;
                 }
@@ -67,7 +67,7 @@ public partial class RedisAdapter
                 }
                 case RedisRequestType.RemoteFetch when !fromSelf:
                 {
-                    var sockets = await base.FetchSocketsAsync(RedisMessages.OptionsOf(request["opts"]));
+                    var sockets = await base.FetchSocketsAsync(ClusterJson.Options(request["opts"]));
                     Respond(new JsonObject
                     {
                         ["requestId"] = requestId,
@@ -96,7 +96,7 @@ public partial class RedisAdapter
         var rooms = request["rooms"] is JsonArray list ? list.Select(ClusterJson.Text).OfType<string>().ToList() : [];
         if (request["opts"] is not null)
         {
-            await bySelection(RedisMessages.OptionsOf(request["opts"]), rooms);
+            await bySelection(ClusterJson.Options(request["opts"]), rooms);
             return;
         }
         if (ClusterJson.Text(request["sid"]) is not { } sid || !Namespace.TryGetSocket(sid, out var socket)) return;
@@ -119,8 +119,8 @@ public partial class RedisAdapter
     /// <summary>Another node's broadcast with acknowledgements: delivered here; the count and each answer go back.</summary>
     private async Task OnBroadcastWithAckAsync(JsonObject request, string requestId)
     {
-        if (RedisMessages.PacketOf(request["packet"], Namespace.NextAckId()) is not { } packet || packet.Namespace != Namespace.Name) return;
-        await base.BroadcastWithAckAsync(packet, RedisMessages.OptionsOf(request["opts"]),
+        if (ClusterJson.Packet(request["packet"], Namespace.NextAckId()) is not { } packet || packet.Namespace != Namespace.Name) return;
+        await base.BroadcastWithAckAsync(packet, ClusterJson.Options(request["opts"]),
             count => Respond(new JsonObject
             {
                 ["type"] = (int)RedisRequestType.BroadcastClientCount, ["requestId"] = requestId, ["clientCount"] = count,

@@ -36,7 +36,7 @@ public partial class RedisAdapter
         var others = await ServerCountAsync() - 1;
         if (others <= 0) return [];
         var requestId = NewRequestId();
-        var pending = new PendingRequest(type, others);
+        var pending = new PendingRequest(others);
         _requests[requestId] = pending;
         try
         {

@@ -102,38 +102,6 @@ internal static class RedisMessages
         return MsgPackToJson.Decode(message, 0, out _) as JsonObject;
     }
 
-    /// <summary>The event of a packet object <c>{type: 2, data: [event, ...args], nsp}</c>; null when it is not one.</summary>
-    public static BroadcastPacket? PacketOf(JsonNode? node, long? ackId = null)
-    {
-        if (node is not JsonObject packet || packet["data"] is not JsonArray { Count: > 0 } data
-            || data[0] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
-            return null;
-        var nsp = packet["nsp"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "/";
-        var args = new object?[data.Count - 1];
-        for (var i = 1; i < data.Count; i++)
-        {
-            var arg = data[i];
-            data[i] = null; // detach, so that the node can be written as an argument of its own
-            args[i - 1] = arg;
-        }
-        return new BroadcastPacket(nsp, name.GetValue<string>(), args, ackId);
-    }
-
-    /// <summary>Rooms and exceptions of a request's <c>opts</c>; the flags of a broadcast.</summary>
-    public static BroadcastOptions OptionsOf(JsonNode? node)
-    {
-        var opts = node as JsonObject;
-        var flags = opts?["flags"] as JsonObject;
-        return new BroadcastOptions
-        {
-            Rooms = Strings(opts?["rooms"]),
-            Except = Strings(opts?["except"]),
-            Volatile = flags?["volatile"] is JsonValue v && v.GetValueKind() == JsonValueKind.True,
-            Compress = !(flags?["compress"] is JsonValue c && c.GetValueKind() == JsonValueKind.False),
-            Timeout = flags?["timeout"] is JsonValue t && t.TryGetValue<double>(out var ms) && ms > 0 ? TimeSpan.FromMilliseconds(ms) : null,
-        };
-    }
-
     private static void WriteOptions(MsgPackEncoder encoder, BroadcastOptions options)
     {
         var writer = encoder.Writer;
@@ -169,18 +137,7 @@ internal static class RedisMessages
     {
         if (MsgPackToJson.Decode(message, 0, out _) is not JsonArray { Count: 3 } parts) return null;
         if (parts[0] is not JsonValue uid || uid.GetValueKind() != JsonValueKind.String) return null;
-        if (PacketOf(parts[1]) is not { } packet || parts[2] is not JsonObject) return null;
-        return new Broadcast(uid.GetValue<string>(), packet, OptionsOf(parts[2]) with { Timeout = null });
-    }
-
-    /// <summary>A list of room names (Node.js rooms may be numbers); empty when absent.</summary>
-    public static IReadOnlySet<string> Strings(JsonNode? node)
-    {
-        if (node is not JsonArray array || array.Count == 0) return BroadcastOptions.EmptySet;
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in array)
-            if (item is JsonValue v && v.GetValueKind() == JsonValueKind.String) set.Add(v.GetValue<string>());
-            else if (item is JsonValue number && number.GetValueKind() == JsonValueKind.Number) set.Add(number.ToJsonString()); // Node.js rooms may be numbers
-        return set;
+        if (ClusterJson.Packet(parts[1]) is not { } packet || parts[2] is not JsonObject) return null;
+        return new Broadcast(uid.GetValue<string>(), packet, ClusterJson.Options(parts[2]) with { Timeout = null });
     }
 }

@@ -1,18 +1,16 @@
 using System.Text.Json.Nodes;
 
-namespace SocketIoServer.Server.Adapters.Redis;
+namespace SocketIoServer.Server.Adapters;
 
 /// <summary>
 /// A request this node sent to the others, waiting for <see cref="Expected"/> responses (one per other node) or its
 /// timeout: whichever comes first completes it, with what came.
 /// </summary>
-internal sealed class PendingRequest(RedisRequestType type, int expected)
+internal sealed class PendingRequest(int expected)
 {
     private readonly Lock _gate = new();
     private readonly List<JsonNode?> _responses = new();
     private readonly TaskCompletionSource<List<JsonNode?>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public RedisRequestType Type { get; } = type;
 
     public int Expected { get; } = expected;
 
