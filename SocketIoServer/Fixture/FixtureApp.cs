@@ -25,7 +25,11 @@ public static class FixtureApp
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // the cluster's Redis connection, made before the server starts and closed after it stopped
         var redis = options.RedisUrl is { } redisUrl ? RedisAdapterFactory.Connect(redisUrl) : null;
-        var streams = options.RedisStreamsUrl is { } streamsUrl ? RedisStreamsAdapterFactory.Connect(streamsUrl) : null;
+        // (made before the host, so its log, of stream entries skipped and reads retried, goes to a console logger of its own)
+        var streams = options.RedisStreamsUrl is { } streamsUrl
+            ? RedisStreamsAdapterFactory.Connect(streamsUrl, logger: LoggerFactory.Create(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
+                .CreateLogger<RedisStreamsAdapterFactory>())
+            : null;
         builder.Services.AddSocketIo(o =>
         {
             Configure(o, options);
