@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Chat.Auth;
+using SocketIoServer.Chat.Cluster;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Server;
 
@@ -18,7 +19,7 @@ public sealed partial class ChatService : IDisposable
     private readonly List<IChatVocabulary> _vocabularies = [];
     private readonly ConcurrentDictionary<string, ChatConnection> _connections = new(StringComparer.Ordinal);
 
-    public ChatService(IoServer io, IChatStore store, PresenceTracker presence, ILogger<ChatService> logger)
+    public ChatService(IoServer io, IChatStore store, IPresence presence, ILogger<ChatService> logger)
     {
         Io = io;
         _store = store;
@@ -31,7 +32,8 @@ public sealed partial class ChatService : IDisposable
 
     public IChatStore Store => _store;
 
-    public PresenceTracker Presence { get; }
+    /// <summary>Who is online: this process alone, or the whole cluster when Redis is configured.</summary>
+    public IPresence Presence { get; }
 
     public void AddVocabulary(IChatVocabulary vocabulary) => _vocabularies.Add(vocabulary);
 
@@ -56,15 +58,17 @@ public sealed partial class ChatService : IDisposable
     {
         if (socket.Data.GetValueOrDefault(ConnectionKey) is not ChatConnection connection) return;
         _connections[socket.Id] = connection;
-        foreach (var vocabulary in _vocabularies)
-            if (vocabulary.Namespaces.Contains(socket.Namespace.Name)) vocabulary.Attach(connection);
+        // subscribed before the vocabularies: when a vocabulary's own disconnect work asks the presence (WhatsApp's
+        // locks), this socket is already counted out (in Redis, the commands of one connection run in the order sent)
         socket.Disconnected += (s, reason) =>
         {
             _connections.TryRemove(s.Id, out var _);
-            Presence.Disconnected(connection.UserId, s.Id);
+            _ = Guard(() => Presence.DisconnectedAsync(connection.UserId, s.Id, CancellationToken.None), "presence");
             _ = Guard(async () => await _store.TouchLastSeenAsync(connection.UserId, CancellationToken.None), "last seen");
         };
-        Presence.Connected(connection.UserId, socket.Id);
+        foreach (var vocabulary in _vocabularies)
+            if (vocabulary.Namespaces.Contains(socket.Namespace.Name)) vocabulary.Attach(connection);
+        _ = Guard(() => Presence.ConnectedAsync(connection.UserId, socket.Id, CancellationToken.None), "presence");
     }
 
     /// <summary>Stores a message from a member; publishes it when it is new (a retried clientId is not announced again).</summary>
@@ -94,7 +98,7 @@ public sealed partial class ChatService : IDisposable
     /// <summary>Activity: the user's last-seen time is now.</summary>
     public async Task<DateTimeOffset> TouchAsync(string userId, CancellationToken cancellationToken)
     {
-        var now = Presence.Touch(userId);
+        var now = await Presence.TouchAsync(userId, cancellationToken);
         return await _store.TouchLastSeenAsync(userId, cancellationToken) ?? now;
     }
 

@@ -47,8 +47,11 @@ public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time,
         socket.Disconnected += (_, _) => _ = connection.RunAsync(() => StopAllTypingAsync(connection));
 
         // the seed's handleUserConnect: the user counts as online already (the core marks it right after this)
-        var online = chat.Presence.OnlineUserIds().Append(connection.UserId).Distinct(StringComparer.Ordinal);
-        socket.Emit("online-users", new JsonArray([.. online.Select(id => (JsonNode)id)]));
+        _ = connection.RunAsync(() => Guard(connection, "online-users", async () =>
+        {
+            var online = (await chat.Presence.OnlineUserIdsAsync(CancellationToken.None)).Append(connection.UserId).Distinct(StringComparer.Ordinal);
+            socket.Emit("online-users", new JsonArray([.. online.Select(id => (JsonNode)id)]));
+        }));
     }
 
     /// <summary>Runs a handler in the socket's order, and acks what it returns: the reply, or the refusal in the seed's shape.</summary>
