@@ -9,6 +9,6 @@ public sealed class RedisConversationViews(ChatRedis redis) : IConversationViews
     public async Task<DateTimeOffset?> LastViewedAsync(string userId, string conversationId, CancellationToken cancellationToken)
     {
         var value = await redis.Database.HashGetAsync(redis.Key("whatsapp:viewed:" + userId), conversationId);
-        return value.TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        return !value.IsNull && value.TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 }

@@ -37,6 +37,7 @@ public sealed partial class RedisPresence : IPresence, IHostedService, IAsyncDis
     private readonly CancellationTokenSource _stopping = new();
     private bool _stale; // a write failed (Redis away): the next heartbeat writes this node's sockets again
     private Task? _heartbeats;
+    private int _disposed;
 
     public RedisPresence(ChatRedis redis, Options options, TimeProvider time, ILogger<RedisPresence> logger)
     {
@@ -286,6 +287,7 @@ public sealed partial class RedisPresence : IPresence, IHostedService, IAsyncDis
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (!_stopping.IsCancellationRequested) await _stopping.CancelAsync();
         if (_heartbeats is not null) await _heartbeats;
         lock (_gate)
