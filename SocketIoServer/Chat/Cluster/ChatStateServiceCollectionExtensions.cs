@@ -27,6 +27,7 @@ public static class ChatStateServiceCollectionExtensions
         services.AddSingleton<IMessageLocks>(sp => new MessageLocks(settings.LockTimeout, sp.GetService<TimeProvider>()));
         services.AddSingleton<IUserStatuses>(sp => new UserStatuses(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IConversationViews, LocalConversationViews>();
+        services.AddSingleton<IClusterLink, SingleNodeLink>();
         return services;
     }
 
@@ -46,6 +47,7 @@ public static class ChatStateServiceCollectionExtensions
         services.AddSingleton<IMessageLocks>(sp => new RedisMessageLocks(sp.GetRequiredService<ChatRedis>(), settings.LockTimeout));
         services.AddSingleton<IUserStatuses>(sp => new RedisUserStatuses(sp.GetRequiredService<ChatRedis>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IConversationViews>(sp => new RedisConversationViews(sp.GetRequiredService<ChatRedis>()));
+        services.AddSingleton<IClusterLink>(sp => new RedisClusterLink(sp.GetRequiredService<ChatRedis>()));
         return services;
     }
 }

@@ -19,8 +19,11 @@ public sealed partial class ChatService : IDisposable
     private readonly List<IChatVocabulary> _vocabularies = [];
     private readonly ConcurrentDictionary<string, ChatConnection> _connections = new(StringComparer.Ordinal);
 
-    public ChatService(IoServer io, IChatStore store, IPresence presence, ILogger<ChatService> logger)
+    private readonly IClusterLink _cluster;
+
+    public ChatService(IoServer io, IChatStore store, IPresence presence, IClusterLink cluster, ILogger<ChatService> logger)
     {
+        _cluster = cluster;
         Io = io;
         _store = store;
         Presence = presence;
@@ -74,6 +77,7 @@ public sealed partial class ChatService : IDisposable
     /// <summary>Stores a message from a member; publishes it when it is new (a retried clientId is not announced again).</summary>
     public async Task<MessageInsertResult> SendMessageAsync(ChatUser sender, string conversationId, string body, string? clientId, CancellationToken cancellationToken)
     {
+        _cluster.EnsureReachable();
         var result = await _store.InsertMessageAsync(new NewMessage(conversationId, sender.Id, body, clientId), cancellationToken);
         if (result.Status == MessageInsertStatus.Inserted) await PublishAsync(new MessageCreated(result.Message!, sender));
         return result;
@@ -82,6 +86,7 @@ public sealed partial class ChatService : IDisposable
     /// <summary>Moves the user's read cursor; publishes the receipt only when it moved forward.</summary>
     public async Task<ReadCursorUpdate> MarkReadAsync(string userId, string conversationId, string messageId, CancellationToken cancellationToken)
     {
+        _cluster.EnsureReachable();
         var update = await _store.AdvanceReadCursorAsync(conversationId, userId, messageId, cancellationToken);
         if (update.Status == ReadCursorUpdateStatus.Advanced)
             await PublishAsync(new ReceiptUpdated(conversationId, messageId, userId, update.Cursor!.ReadAt));

@@ -88,7 +88,7 @@ public static partial class ChatApp
         builder.Services.AddSingleton(sp => new WhisperSpaceVocabulary(sp.GetRequiredService<ChatService>(),
             sp.GetRequiredService<IRateLimiterFactory>().SlidingWindow("whisperspace", 30, TimeSpan.FromMinutes(1)),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WhisperSpaceVocabulary>>()));
-        builder.Services.AddSingleton(sp => new Task5Vocabulary(sp.GetRequiredService<ChatService>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+        builder.Services.AddSingleton(sp => new Task5Vocabulary(sp.GetRequiredService<ChatService>(), sp.GetRequiredService<ITypingStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILogger<Task5Vocabulary>>()));
         // seed 004 (Deed-O): 30 sendMessage per minute per user; e-mails to offline members through the outbox
         builder.Services.AddSingleton<DeedOMailSignal>();

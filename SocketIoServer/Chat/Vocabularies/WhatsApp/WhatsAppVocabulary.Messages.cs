@@ -84,7 +84,17 @@ public sealed partial class WhatsAppVocabulary
         var update = await chat.MarkReadAsync(connection.UserId, conversationId, messageId, CancellationToken.None);
         // the seed's last-seen-per-conversation: "Update: Automatic on message read"
         if (update.Status is ReadCursorUpdateStatus.Advanced or ReadCursorUpdateStatus.Unchanged)
-            await views.RecordAsync(connection.UserId, conversationId, time.GetUtcNow(), CancellationToken.None);
+        {
+            try
+            {
+                await views.RecordAsync(connection.UserId, conversationId, time.GetUtcNow(), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // the receipt is stored and announced: the view time is the lesser part, logged rather than refused
+                LogFailed("view time", connection.UserId, "-", ex);
+            }
+        }
         return update.Status switch
         {
             ReadCursorUpdateStatus.NotMember => throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a participant of this conversation"),
