@@ -60,6 +60,8 @@ public sealed class ClusterFaultTests
         var task5 = (await alice.AskAsync("send-message", new { roomId = chatId, content = "during too" }))!.AsObject();
         Assert.That(task5["success"]!.GetValue<bool>(), Is.False, task5.ToJsonString());
         Assert.That(alice.Connected && bob.Connected, Is.True, "the sockets stay up; the processes keep running");
+        using var probe = new HttpClient { BaseAddress = new Uri(cluster[0].Url) };
+        Assert.That((int)(await probe.GetAsync("/health")).StatusCode, Is.EqualTo(503), "/health says Redis is away");
 
         await redis.StartAsync(); // the same port, none of the data
         var sent = "";
@@ -72,6 +74,8 @@ public sealed class ClusterFaultTests
         // the nodes wrote their sockets again into the empty Redis
         await ChatCluster.EventuallyAsync(async () => await cluster.Redis.SetContainsAsync(cluster.Key("online_users"), "xa")
             && await cluster.Redis.SetContainsAsync(cluster.Key("online_users"), "xb"), "presence is back");
+
+        Assert.That((int)(await probe.GetAsync("/health")).StatusCode, Is.EqualTo(200));
 
         // nothing refused during the outage was stored
         using var http = new HttpClient { BaseAddress = new Uri(cluster[1].Url) };

@@ -48,6 +48,7 @@ public static class ChatStateServiceCollectionExtensions
         services.AddSingleton<IUserStatuses>(sp => new RedisUserStatuses(sp.GetRequiredService<ChatRedis>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IConversationViews>(sp => new RedisConversationViews(sp.GetRequiredService<ChatRedis>()));
         services.AddSingleton<IClusterLink>(sp => new RedisClusterLink(sp.GetRequiredService<ChatRedis>()));
+        services.AddHealthChecks().AddCheck<ChatRedisHealthCheck>("chat-redis");
         return services;
     }
 }
