@@ -65,7 +65,7 @@ public sealed partial class RedisPresence : IPresence, IHostedService, IAsyncDis
         {
             _local[userId] = _local.GetValueOrDefault(userId) + 1;
             // sent under the gate (not awaited there), so the counts reach Redis in the order they were made
-            write = SetCountAsync(userId, _local[userId], arrived: true);
+            write = Sent(() => SetCountAsync(userId, _local[userId], arrived: true));
         }
         await WriteAsync(write);
         await ReportAsync(userId, clearPending: false);
@@ -79,10 +79,23 @@ public sealed partial class RedisPresence : IPresence, IHostedService, IAsyncDis
             if (!_local.TryGetValue(userId, out var count)) return;
             if (count <= 1) _local.Remove(userId);
             else _local[userId] = count - 1;
-            write = SetCountAsync(userId, count - 1, arrived: false);
+            write = Sent(() => SetCountAsync(userId, count - 1, arrived: false));
         }
         await WriteAsync(write);
         await ReportAsync(userId, clearPending: false);
+    }
+
+    // a command refused at once (Redis away, fail-fast) throws where it is sent: kept for the await, out of the gate
+    private static Task<RedisResult> Sent(Func<Task<RedisResult>> send)
+    {
+        try
+        {
+            return send();
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<RedisResult>(ex);
+        }
     }
 
     private async Task WriteAsync(Task<RedisResult> write)
@@ -252,7 +265,7 @@ public sealed partial class RedisPresence : IPresence, IHostedService, IAsyncDis
         lock (_gate)
         {
             writes = [.. _local.Keys.Union(listed, StringComparer.Ordinal).ToList()
-                .Select(userId => (userId, SetCountAsync(userId, _local.GetValueOrDefault(userId), arrived: true)))];
+                .Select(userId => (userId, Sent(() => SetCountAsync(userId, _local.GetValueOrDefault(userId), arrived: true))))];
         }
         try
         {
