@@ -77,6 +77,7 @@ public static partial class ChatApp
         secret ??= Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         builder.Services.AddSingleton(sp => new Hs256Jwt(secret, settings.JwtIssuer, settings.JwtAudience, sp.GetService<TimeProvider>()));
         builder.Services.AddSingleton<ChatAuthentication>();
+        if (adapter is not null) builder.Services.AddSingleton(adapter);
         builder.Services.AddChatState(settings);
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<AuthenticatedEndpoint>();
