@@ -67,6 +67,17 @@ public sealed class ChatSettingsTests
         Assert.That(Read(("REDIS_URL", "redis://cache:6390"), ("USE_REDIS", "false")).Redis,
             Is.EqualTo(new ChatSettings.RedisSettings("redis://cache:6390", "cache", 6390, null, 0)));
 
+    [Test]
+    public void RedisKeyPrefix_AndNodeTtl_HaveSeed001sKeysAndThirtySecondsByDefault()
+    {
+        Assert.That(Read().RedisKeyPrefix, Is.Empty, "no prefix: the keys are exactly seed 001's");
+        Assert.That(Read().RedisNodeTtl, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        var set = Read(("REDIS_KEY_PREFIX", "chat-a:"), ("REDIS_NODE_TTL", "5000"));
+        Assert.That(set.RedisKeyPrefix, Is.EqualTo("chat-a:"));
+        Assert.That(set.RedisNodeTtl, Is.EqualTo(TimeSpan.FromSeconds(5)));
+    }
+
+    [TestCase("REDIS_NODE_TTL", "0")]
     [TestCase("PORT", "abc")]
     [TestCase("PORT", "70000")]
     [TestCase("PORT", "-1")]

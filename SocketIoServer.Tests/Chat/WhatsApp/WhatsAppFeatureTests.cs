@@ -70,7 +70,7 @@ public sealed class WhatsAppFeatureTests(string store) : WhatsAppTestBase(store)
         await Task.Delay(300);
         Assert.That((await AckAsync(bob, "message:lock", new { messageId }))["success"]!.GetValue<bool>(), Is.False, "alice's other socket keeps it");
         await aliceDefault.DisposeAsync();
-        await TestWait.UntilAsync(() => server.Chat.Presence.IsOnline("alice") == false, "alice offline");
+        await TestWait.UntilAsync(() => !server.Chat.Presence.IsOnlineAsync("alice", CancellationToken.None).Result, "alice offline");
         await Task.Delay(100);
         AssertOk(await AckAsync(bob, "message:lock", new { messageId }));
     }
@@ -122,7 +122,7 @@ public sealed class WhatsAppFeatureTests(string store) : WhatsAppTestBase(store)
         Assert.That((await server.Store.GetReadCursorAsync(conversationId, "bob", CancellationToken.None))!.MessageId, Is.EqualTo(messageId));
         var vocabulary = (global::SocketIoServer.Chat.Vocabularies.WhatsApp.WhatsAppVocabulary)server.App.Services.GetService(
             typeof(global::SocketIoServer.Chat.Vocabularies.WhatsApp.WhatsAppVocabulary))!;
-        Assert.That(vocabulary.LastViewed("bob", conversationId), Is.Not.Null, "reading counts as viewing");
+        Assert.That(await vocabulary.LastViewedAsync("bob", conversationId, CancellationToken.None), Is.Not.Null, "reading counts as viewing");
 
         AssertError(await AckAsync(bob, "message:read", new { conversationId, messageId = "000000000000000000000000" }), "NOT_FOUND");
         AssertError(await AckAsync(carol, "message:read", new { conversationId, messageId }), "FORBIDDEN");

@@ -7,6 +7,7 @@ namespace SocketIoServer.Chat.Core;
 /// One authenticated chat socket: its user, and a queue that runs its chat operations one at a time in arrival
 /// order (so two messages sent back to back are stored, acknowledged and broadcast in that order).
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(LocalOnlyJsonConverter<ChatConnection>))]
 public sealed class ChatConnection(Socket socket, ChatUser user)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);

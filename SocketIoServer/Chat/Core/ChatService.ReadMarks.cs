@@ -11,6 +11,7 @@ public sealed partial class ChatService
     public async Task<MarkReadResult> MarkMessagesReadAsync(string userId, IReadOnlyCollection<string> messageIds, string? originSocketId,
         CancellationToken cancellationToken)
     {
+        _cluster.EnsureReachable();
         var result = await _store.MarkReadAsync(userId, messageIds, cancellationToken);
         foreach (var conversation in result.Marks.GroupBy(m => m.ConversationId, StringComparer.Ordinal))
             await PublishAsync(new ReadMarksAdded(conversation.Key, userId, [.. conversation], originSocketId));

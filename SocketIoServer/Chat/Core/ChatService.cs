@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Chat.Auth;
+using SocketIoServer.Chat.Cluster;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Server;
 
@@ -18,8 +19,11 @@ public sealed partial class ChatService : IDisposable
     private readonly List<IChatVocabulary> _vocabularies = [];
     private readonly ConcurrentDictionary<string, ChatConnection> _connections = new(StringComparer.Ordinal);
 
-    public ChatService(IoServer io, IChatStore store, PresenceTracker presence, ILogger<ChatService> logger)
+    private readonly IClusterLink _cluster;
+
+    public ChatService(IoServer io, IChatStore store, IPresence presence, IClusterLink cluster, ILogger<ChatService> logger)
     {
+        _cluster = cluster;
         Io = io;
         _store = store;
         Presence = presence;
@@ -31,7 +35,8 @@ public sealed partial class ChatService : IDisposable
 
     public IChatStore Store => _store;
 
-    public PresenceTracker Presence { get; }
+    /// <summary>Who is online: this process alone, or the whole cluster when Redis is configured.</summary>
+    public IPresence Presence { get; }
 
     public void AddVocabulary(IChatVocabulary vocabulary) => _vocabularies.Add(vocabulary);
 
@@ -56,20 +61,23 @@ public sealed partial class ChatService : IDisposable
     {
         if (socket.Data.GetValueOrDefault(ConnectionKey) is not ChatConnection connection) return;
         _connections[socket.Id] = connection;
-        foreach (var vocabulary in _vocabularies)
-            if (vocabulary.Namespaces.Contains(socket.Namespace.Name)) vocabulary.Attach(connection);
+        // subscribed before the vocabularies: when a vocabulary's own disconnect work asks the presence (WhatsApp's
+        // locks), this socket is already counted out (in Redis, the commands of one connection run in the order sent)
         socket.Disconnected += (s, reason) =>
         {
             _connections.TryRemove(s.Id, out var _);
-            Presence.Disconnected(connection.UserId, s.Id);
+            _ = Guard(() => Presence.DisconnectedAsync(connection.UserId, s.Id, CancellationToken.None), "presence");
             _ = Guard(async () => await _store.TouchLastSeenAsync(connection.UserId, CancellationToken.None), "last seen");
         };
-        Presence.Connected(connection.UserId, socket.Id);
+        foreach (var vocabulary in _vocabularies)
+            if (vocabulary.Namespaces.Contains(socket.Namespace.Name)) vocabulary.Attach(connection);
+        _ = Guard(() => Presence.ConnectedAsync(connection.UserId, socket.Id, CancellationToken.None), "presence");
     }
 
     /// <summary>Stores a message from a member; publishes it when it is new (a retried clientId is not announced again).</summary>
     public async Task<MessageInsertResult> SendMessageAsync(ChatUser sender, string conversationId, string body, string? clientId, CancellationToken cancellationToken)
     {
+        _cluster.EnsureReachable();
         var result = await _store.InsertMessageAsync(new NewMessage(conversationId, sender.Id, body, clientId), cancellationToken);
         if (result.Status == MessageInsertStatus.Inserted) await PublishAsync(new MessageCreated(result.Message!, sender));
         return result;
@@ -78,6 +86,7 @@ public sealed partial class ChatService : IDisposable
     /// <summary>Moves the user's read cursor; publishes the receipt only when it moved forward.</summary>
     public async Task<ReadCursorUpdate> MarkReadAsync(string userId, string conversationId, string messageId, CancellationToken cancellationToken)
     {
+        _cluster.EnsureReachable();
         var update = await _store.AdvanceReadCursorAsync(conversationId, userId, messageId, cancellationToken);
         if (update.Status == ReadCursorUpdateStatus.Advanced)
             await PublishAsync(new ReceiptUpdated(conversationId, messageId, userId, update.Cursor!.ReadAt));
@@ -94,7 +103,7 @@ public sealed partial class ChatService : IDisposable
     /// <summary>Activity: the user's last-seen time is now.</summary>
     public async Task<DateTimeOffset> TouchAsync(string userId, CancellationToken cancellationToken)
     {
-        var now = Presence.Touch(userId);
+        var now = await Presence.TouchAsync(userId, cancellationToken);
         return await _store.TouchLastSeenAsync(userId, cancellationToken) ?? now;
     }
 

@@ -1,3 +1,5 @@
+using SocketIoServer.Chat.Cluster;
+
 namespace SocketIoServer.Chat.Core;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace SocketIoServer.Chat.Core;
 /// through as soon as its oldest accepted action leaves the window. Keeps at most <c>limit</c> timestamps per key;
 /// keys whose window is empty are dropped as they are met.
 /// </summary>
-public sealed class SlidingWindowRateLimiter(int limit, TimeSpan window, TimeProvider? time = null)
+public sealed class SlidingWindowRateLimiter(int limit, TimeSpan window, TimeProvider? time = null) : IRateLimiter
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, Queue<long>> _accepted = new(StringComparer.Ordinal);
@@ -15,6 +17,8 @@ public sealed class SlidingWindowRateLimiter(int limit, TimeSpan window, TimePro
     public int Limit => limit;
 
     public TimeSpan Window => window;
+
+    public Task<bool> TryAcquireAsync(string key, CancellationToken cancellationToken) => Task.FromResult(TryAcquire(key));
 
     /// <summary>Records an action for <paramref name="key"/> if it is within the limit; false when it is not.</summary>
     public bool TryAcquire(string key)

@@ -11,6 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Chat.Auth;
+using SocketIoServer.Chat.Cluster;
+using SocketIoServer.Chat.Cluster.Redis;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Http;
 using SocketIoServer.Chat.Storage;
@@ -22,6 +24,7 @@ using SocketIoServer.Chat.Vocabularies.WhisperSpace;
 using SocketIoServer.Engine;
 using SocketIoServer.Hosting;
 using SocketIoServer.Server;
+using SocketIoServer.Server.Adapters.Redis;
 
 namespace SocketIoServer.Chat.Hosting;
 
@@ -51,8 +54,15 @@ public static partial class ChatApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (settings.SocketLogging) builder.Logging.AddFilter("SocketIoServer", LogLevel.Debug);
 
+        // with Redis this process is one node of a cluster: every namespace broadcasts through the Redis adapter
+        // (channels "<REDIS_KEY_PREFIX>socket.io#...", as @socket.io/redis-adapter's default key) and the chat state
+        // that nodes share lives in Redis (AddChatState)
+        var adapter = settings.Redis is { } redis
+            ? RedisAdapterFactory.Connect(ChatRedis.ConfigurationOf(redis), new RedisAdapterOptions { Key = settings.RedisKeyPrefix + "socket.io" })
+            : null;
         builder.Services.AddSocketIo(o =>
         {
+            if (adapter is not null) o.AdapterFactory = adapter.Create;
             o.Engine.PingTimeout = settings.PingTimeout;
             o.Engine.PingInterval = settings.PingInterval;
             o.Engine.MaxHttpBufferSize = settings.MaxBufferSize;
@@ -67,24 +77,25 @@ public static partial class ChatApp
         secret ??= Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         builder.Services.AddSingleton(sp => new Hs256Jwt(secret, settings.JwtIssuer, settings.JwtAudience, sp.GetService<TimeProvider>()));
         builder.Services.AddSingleton<ChatAuthentication>();
-        builder.Services.AddSingleton(sp => new PresenceTracker(TimeSpan.FromSeconds(2), sp.GetService<TimeProvider>()));
+        if (adapter is not null) builder.Services.AddSingleton(adapter);
+        builder.Services.AddChatState(settings);
         builder.Services.AddSingleton<ChatService>();
         builder.Services.AddSingleton<AuthenticatedEndpoint>();
         builder.Services.AddSingleton<ChatHttpApi>();
         builder.Services.AddSingleton(sp => new FamlyVocabulary(sp.GetRequiredService<ChatService>(),
-            new SlidingWindowRateLimiter(10, TimeSpan.FromSeconds(10), sp.GetService<TimeProvider>()),
+            sp.GetRequiredService<IRateLimiterFactory>().SlidingWindow("famly", 10, TimeSpan.FromSeconds(10)),
             sp.GetRequiredService<WhatsAppVocabulary>(), sp.GetRequiredService<ILogger<FamlyVocabulary>>()));
         AddWhatsApp(builder.Services, settings);
         builder.Services.AddSingleton(sp => new WhisperSpaceVocabulary(sp.GetRequiredService<ChatService>(),
-            new SlidingWindowRateLimiter(30, TimeSpan.FromMinutes(1), sp.GetService<TimeProvider>()),
+            sp.GetRequiredService<IRateLimiterFactory>().SlidingWindow("whisperspace", 30, TimeSpan.FromMinutes(1)),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WhisperSpaceVocabulary>>()));
-        builder.Services.AddSingleton(sp => new Task5Vocabulary(sp.GetRequiredService<ChatService>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+        builder.Services.AddSingleton(sp => new Task5Vocabulary(sp.GetRequiredService<ChatService>(), sp.GetRequiredService<ITypingStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILogger<Task5Vocabulary>>()));
         // seed 004 (Deed-O): 30 sendMessage per minute per user; e-mails to offline members through the outbox
         builder.Services.AddSingleton<DeedOMailSignal>();
         builder.Services.AddSingleton<DeedOMailOutbox>();
         builder.Services.AddSingleton(sp => new DeedOVocabulary(sp.GetRequiredService<ChatService>(),
-            new SlidingWindowRateLimiter(30, TimeSpan.FromMinutes(1), sp.GetService<TimeProvider>()),
+            sp.GetRequiredService<IRateLimiterFactory>().SlidingWindow("deedo", 30, TimeSpan.FromMinutes(1)),
             sp.GetRequiredService<DeedOMailOutbox>(), sp.GetRequiredService<ILogger<DeedOVocabulary>>()));
         builder.Services.AddHostedService(sp => new DeedOMailSender(sp.GetRequiredService<IChatStore>(),
             settings.Smtp is { } smtp
@@ -94,6 +105,7 @@ public static partial class ChatApp
             sp.GetRequiredService<ILogger<DeedOMailSender>>()));
 
         var app = builder.Build();
+        if (adapter is not null) app.Lifetime.ApplicationStopped.Register(() => adapter.DisposeAsync().AsTask().GetAwaiter().GetResult());
         var chat = app.Services.GetRequiredService<ChatService>();
         chat.AddVocabulary(app.Services.GetRequiredService<FamlyVocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<WhatsAppVocabulary>());
@@ -138,13 +150,13 @@ public static partial class ChatApp
     /// <summary>Seed 003's vocabulary and what it needs, with the settings of its configuration guide.</summary>
     private static void AddWhatsApp(IServiceCollection services, ChatSettings settings)
     {
-        services.AddSingleton(sp => new WhatsAppRateLimits(settings.RateLimitMax, settings.RateLimitWindow, sp.GetService<TimeProvider>()));
-        services.AddSingleton(sp => new MessageLocks(settings.LockTimeout, sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => new WhatsAppRateLimits(settings.RateLimitMax, settings.RateLimitWindow, sp.GetRequiredService<IRateLimiterFactory>()));
         services.AddSingleton(new WhatsAppOptions(settings.MessageQueueExpiry, settings.PingInterval));
         services.AddSingleton(sp => new WhatsAppNotifications(sp.GetRequiredService<ChatService>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp.GetRequiredService<ILogger<WhatsAppNotifications>>()));
         services.AddSingleton(sp => new WhatsAppVocabulary(sp.GetRequiredService<ChatService>(), sp.GetRequiredService<WhatsAppRateLimits>(),
-            sp.GetRequiredService<MessageLocks>(), sp.GetRequiredService<WhatsAppNotifications>(), sp.GetRequiredService<WhatsAppOptions>(),
+            sp.GetRequiredService<IMessageLocks>(), sp.GetRequiredService<IUserStatuses>(), sp.GetRequiredService<IConversationViews>(),
+            sp.GetRequiredService<WhatsAppNotifications>(), sp.GetRequiredService<WhatsAppOptions>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<WhatsAppVocabulary>>()));
         services.AddSingleton<NotificationHttpApi>();
     }

@@ -49,6 +49,18 @@ public sealed record ChatSettings
     /// <summary>Redis, for the cluster adapter: <c>REDIS_URL</c>, or <c>USE_REDIS</c> with <c>REDIS_HOST</c>/<c>PORT</c>/<c>PASSWORD</c>/<c>DB</c>.</summary>
     public RedisSettings? Redis { get; init; }
 
+    /// <summary>
+    /// <c>REDIS_KEY_PREFIX</c>: put before every chat key in Redis and before the adapter's channel prefix
+    /// (<c>socket.io</c>). Default empty, so the keys are seed 001's (<c>presence:&lt;userId&gt;</c>, <c>online_users</c>).
+    /// </summary>
+    public string RedisKeyPrefix { get; init; } = "";
+
+    /// <summary>
+    /// <c>REDIS_NODE_TTL</c> (ms): how long a node's registration in Redis outlives its last heartbeat (sent every third
+    /// of it); after that its sockets no longer keep their users online. Default 30 s.
+    /// </summary>
+    public TimeSpan RedisNodeTtl { get; init; } = TimeSpan.FromSeconds(30);
+
     public SmtpSettings? Smtp { get; init; }
 
     public sealed record RedisSettings(string? Url, string Host, int Port, string? Password, int Database);
@@ -100,6 +112,8 @@ public sealed record ChatSettings
             LockTimeout = Milliseconds(config, "LOCK_TIMEOUT", defaults.LockTimeout),
             DatabaseUrl = databaseUrl,
             Redis = redis,
+            RedisKeyPrefix = config["REDIS_KEY_PREFIX"]?.Trim() ?? "",
+            RedisNodeTtl = Milliseconds(config, "REDIS_NODE_TTL", defaults.RedisNodeTtl),
             Smtp = smtp,
         };
     }

@@ -15,7 +15,10 @@ public sealed class DeedOMailOutbox(ChatService chat, DeedOMailSignal signal)
     {
         var group = await chat.Store.GetConversationAsync(message.ConversationId, cancellationToken);
         if (group is null) return 0;
-        var offline = group.MemberIds.Where(id => id != sender.Id && !chat.Presence.IsOnline(id)).ToList();
+        // offline on every node: a member connected anywhere in the cluster gets the message, not an e-mail
+        var offline = new List<string>();
+        foreach (var id in group.MemberIds)
+            if (id != sender.Id && !await chat.Presence.IsOnlineAsync(id, cancellationToken)) offline.Add(id);
         if (offline.Count == 0) return 0;
         var where = group.Title is { Length: > 0 } title ? $"\"{title}\""
             : group.Kind == ConversationKind.Dm ? "a direct message" : "a group";

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using SocketIoServer.Chat.Cluster;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Server;
@@ -12,7 +13,7 @@ namespace SocketIoServer.Chat.Vocabularies.DeedO;
 /// <c>userOnline</c>, <c>messageRead</c>; refusals are an <c>error {message}</c> event. E-mails to offline members go
 /// through the outbox (<see cref="DeedOMailOutbox"/>). docs/contracts/deedo.md is the event table.
 /// </summary>
-public sealed partial class DeedOVocabulary(ChatService chat, SlidingWindowRateLimiter messageLimiter, DeedOMailOutbox mail,
+public sealed partial class DeedOVocabulary(ChatService chat, IRateLimiter messageLimiter, DeedOMailOutbox mail,
     ILogger<DeedOVocabulary> logger) : IChatVocabulary
 {
     /// <summary>The longest <c>text</c> accepted (the seed sets none; the same as seed 002's body).</summary>
@@ -89,7 +90,7 @@ public sealed partial class DeedOVocabulary(ChatService chat, SlidingWindowRateL
         text ??= "";
         if (text.Length == 0 && attachments.Count == 0) throw ChatRefusal.Of(ChatErrorCode.ValidationError, "text is required when there are no attachments");
         if (text.Length > MaxTextLength) throw ChatRefusal.Of(ChatErrorCode.ValidationError, $"text must be at most {MaxTextLength} characters");
-        if (!messageLimiter.TryAcquire(connection.UserId))
+        if (!await messageLimiter.TryAcquireAsync(connection.UserId, CancellationToken.None))
             throw ChatRefusal.Of(ChatErrorCode.RateLimited, $"Rate limit exceeded: at most {messageLimiter.Limit} messages per minute");
 
         MessageInsertResult result;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using SocketIoServer.Chat.Cluster;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Chat.Vocabularies.WhatsApp;
@@ -18,7 +19,7 @@ namespace SocketIoServer.Chat.Vocabularies.Famly;
 /// <c>conversationId</c> and no <c>chatId</c> is seed 003's shape and is answered by <see cref="WhatsAppVocabulary"/>
 /// in that seed's ack shape, under this vocabulary's message limit.
 /// </remarks>
-public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateLimiter messageLimiter, WhatsAppVocabulary whatsApp,
+public sealed partial class FamlyVocabulary(ChatService chat, IRateLimiter messageLimiter, WhatsAppVocabulary whatsApp,
     ILogger<FamlyVocabulary> logger) : IChatVocabulary
 {
     /// <summary>Seed 002's body length limit.</summary>
@@ -34,7 +35,7 @@ public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateL
         socket.On("room:join", e => Handle(connection, e, JoinAsync));
         socket.On("room:leave", e => Handle(connection, e, LeaveAsync));
         socket.On("message:send", e => IsConversationShape(e)
-            ? whatsApp.HandleSendOnDefaultNamespaceAsync(connection, e, () => messageLimiter.TryAcquire(connection.UserId), LimitMessage)
+            ? whatsApp.HandleSendOnDefaultNamespaceAsync(connection, e, () => messageLimiter.TryAcquireAsync(connection.UserId, CancellationToken.None), LimitMessage)
             : Handle(connection, e, SendAsync));
         socket.On("receipt:read", e => Handle(connection, e, ReadAsync));
         socket.On("presence:ping", e => Handle(connection, e, PingAsync));
@@ -87,7 +88,7 @@ public sealed partial class FamlyVocabulary(ChatService chat, SlidingWindowRateL
         var body = payload.RequiredString("body", out var bodyError, MaxBodyLength, allowBlank: true);
         if (body is null) throw ChatRefusal.Of(ChatErrorCode.ValidationError, bodyError!.Replace("non-empty string", $"string of 1-{MaxBodyLength} characters"));
         var clientId = payload.Require("clientId");
-        if (!messageLimiter.TryAcquire(connection.UserId))
+        if (!await messageLimiter.TryAcquireAsync(connection.UserId, CancellationToken.None))
             throw ChatRefusal.Of(ChatErrorCode.RateLimited, LimitMessage);
 
         var result = await chat.SendMessageAsync(connection.User, chatId, body, clientId, CancellationToken.None);

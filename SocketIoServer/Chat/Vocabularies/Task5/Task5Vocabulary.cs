@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using SocketIoServer.Chat.Cluster;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Server;
@@ -14,7 +15,7 @@ namespace SocketIoServer.Chat.Vocabularies.Task5;
 /// automatically after 5 s), <c>user-stopped-typing</c>, <c>messages-read</c>, <c>presence-update</c>.
 /// docs/contracts/task5.md is the event table.
 /// </summary>
-public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time, ILogger<Task5Vocabulary> logger) : IChatVocabulary, IDisposable
+public sealed partial class Task5Vocabulary(ChatService chat, ITypingStore typingStore, TimeProvider time, ILogger<Task5Vocabulary> logger) : IChatVocabulary, IDisposable
 {
     /// <summary>Longest message content (the seed names none; seed 002's limit).</summary>
     public const int MaxContentLength = 8000;
@@ -47,8 +48,11 @@ public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time,
         socket.Disconnected += (_, _) => _ = connection.RunAsync(() => StopAllTypingAsync(connection));
 
         // the seed's handleUserConnect: the user counts as online already (the core marks it right after this)
-        var online = chat.Presence.OnlineUserIds().Append(connection.UserId).Distinct(StringComparer.Ordinal);
-        socket.Emit("online-users", new JsonArray([.. online.Select(id => (JsonNode)id)]));
+        _ = connection.RunAsync(() => Guard(connection, "online-users", async () =>
+        {
+            var online = (await chat.Presence.OnlineUserIdsAsync(CancellationToken.None)).Append(connection.UserId).Distinct(StringComparer.Ordinal);
+            socket.Emit("online-users", new JsonArray([.. online.Select(id => (JsonNode)id)]));
+        }));
     }
 
     /// <summary>Runs a handler in the socket's order, and acks what it returns: the reply, or the refusal in the seed's shape.</summary>
@@ -102,7 +106,7 @@ public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time,
         // idempotent; only a socket that was in the room announces its leaving (no user-left into others' rooms)
         if (!connection.Socket.Rooms.Contains(room)) return Task5Ack.Ok();
         connection.Socket.Leave(room);
-        if (_typing.Stop(connection.Socket.Id, roomId)) await PublishTypingAsync(connection, roomId, false);
+        if (_typing.Stop(connection.Socket.Id, roomId)) await Guard(connection, "leave-room typing stop", () => PublishTypingAsync(connection, roomId, false));
         await Main.To(room).EmitAsync("user-left", new JsonObject { ["roomId"] = roomId, ["userId"] = connection.UserId });
         return Task5Ack.Ok();
     }
@@ -131,8 +135,9 @@ public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time,
         if (!result.IsStored) throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a room member");
 
         // the seed clears the sender's typing indicator with every message, typing or not
+        // the message is stored and announced: a failure from here on is logged, never the sender's error
         _typing.Stop(connection.Socket.Id, roomId);
-        await PublishTypingAsync(connection, roomId, false);
+        await Guard(connection, "send-message typing stop", () => PublishTypingAsync(connection, roomId, false));
         return Task5Ack.WithData(Task5Shapes.Message(result.Message, connection.User, sending.MessageType));
     }
 
@@ -189,9 +194,14 @@ public sealed partial class Task5Vocabulary(ChatService chat, TimeProvider time,
             await Guard(connection, "disconnect", () => PublishTypingAsync(connection, roomId, false));
     }
 
-    // membership was checked when the typing started (or the message was stored), so no second look here
-    private Task PublishTypingAsync(ChatConnection connection, string roomId, bool isTyping) =>
-        chat.PublishAsync(new TypingChanged(roomId, connection.User, isTyping, connection.Socket.Id));
+    // membership was checked when the typing started (or the message was stored), so no second look here; seed 001's
+    // typing set (typing:<roomId>, shared by a cluster) is written first, so a failed write announces nothing
+    private async Task PublishTypingAsync(ChatConnection connection, string roomId, bool isTyping)
+    {
+        if (isTyping) await typingStore.StartedAsync(roomId, connection.UserId, CancellationToken.None);
+        else await typingStore.StoppedAsync(roomId, connection.UserId, CancellationToken.None);
+        await chat.PublishAsync(new TypingChanged(roomId, connection.User, isTyping, connection.Socket.Id));
+    }
 
     private async Task Guard(ChatConnection connection, string what, Func<Task> work)
     {

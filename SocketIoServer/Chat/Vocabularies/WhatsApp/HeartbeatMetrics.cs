@@ -10,6 +10,7 @@ namespace SocketIoServer.Chat.Vocabularies.WhatsApp;
 /// whole interval beyond the first that passed without one counts as missed; <c>consecutiveMissed</c> is the
 /// current streak (zero right after a heartbeat).
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(Core.LocalOnlyJsonConverter<HeartbeatMetrics>))]
 public sealed class HeartbeatMetrics(TimeSpan interval, TimeProvider time)
 {
     private readonly Lock _gate = new();

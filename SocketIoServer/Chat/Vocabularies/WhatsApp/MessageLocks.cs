@@ -1,3 +1,5 @@
+using SocketIoServer.Chat.Cluster;
+
 namespace SocketIoServer.Chat.Vocabularies.WhatsApp;
 
 /// <summary>
@@ -5,13 +7,20 @@ namespace SocketIoServer.Chat.Vocabularies.WhatsApp;
 /// or when <see cref="ReleaseAll"/> is called for its holder (the holder's last socket disconnected). The holder
 /// locking again renews it. Expiry is read from the clock when a lock is asked for, so no timer is needed.
 /// </summary>
-public sealed class MessageLocks(TimeSpan timeout, TimeProvider? time = null)
+public sealed class MessageLocks(TimeSpan timeout, TimeProvider? time = null) : IMessageLocks
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, (string UserId, long Since)> _locks = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public TimeSpan Timeout => timeout;
+
+    public Task<(bool Locked, string Holder)> TryLockAsync(string messageId, string userId, CancellationToken cancellationToken) =>
+        Task.FromResult((TryLock(messageId, userId, out var holder), holder));
+
+    public Task<bool> UnlockAsync(string messageId, string userId, CancellationToken cancellationToken) => Task.FromResult(Unlock(messageId, userId));
+
+    public Task<IReadOnlyList<string>> ReleaseAllAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(ReleaseAll(userId));
 
     /// <summary>Locks (or renews) the message for the user; false with the other holder when someone else holds it.</summary>
     public bool TryLock(string messageId, string userId, out string holder)

@@ -1,3 +1,5 @@
+using SocketIoServer.Chat.Cluster;
+
 namespace SocketIoServer.Chat.Vocabularies.WhatsApp;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace SocketIoServer.Chat.Vocabularies.WhatsApp;
 /// <c>capacity</c> per <c>window</c>, and each event takes one. A full bucket lets a burst of <c>capacity</c>
 /// events through; after that one event per <c>window / capacity</c>. A refused event takes nothing.
 /// </summary>
-public sealed class TokenBucketRateLimiter(int capacity, TimeSpan window, TimeProvider? time = null)
+public sealed class TokenBucketRateLimiter(int capacity, TimeSpan window, TimeProvider? time = null) : IRateLimiter
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
@@ -20,6 +22,10 @@ public sealed class TokenBucketRateLimiter(int capacity, TimeSpan window, TimePr
     public int Capacity => capacity;
 
     public TimeSpan Window => window;
+
+    int IRateLimiter.Limit => capacity;
+
+    public Task<bool> TryAcquireAsync(string key, CancellationToken cancellationToken) => Task.FromResult(TryTake(key));
 
     public bool TryTake(string key)
     {

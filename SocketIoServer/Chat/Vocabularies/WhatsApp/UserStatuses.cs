@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SocketIoServer.Chat.Cluster;
 using SocketIoServer.Chat.Core;
 
 namespace SocketIoServer.Chat.Vocabularies.WhatsApp;
@@ -7,7 +8,7 @@ namespace SocketIoServer.Chat.Vocabularies.WhatsApp;
 /// Seed 003's custom statuses, per user, in memory: a status (online, offline, away, busy, dnd) and an optional
 /// custom status whose <c>expiresAt</c> ends it (a timer on the injected clock clears it and reports the change).
 /// </summary>
-public sealed class UserStatuses(TimeProvider time)
+public sealed class UserStatuses(TimeProvider time) : IUserStatuses
 {
     public static readonly IReadOnlyList<string> Statuses = ["online", "offline", "away", "busy", "dnd"];
 
@@ -47,6 +48,11 @@ public sealed class UserStatuses(TimeProvider time)
         }
         return set;
     }
+
+    public Task<UserStatus> SetAsync(string userId, string status, CustomStatus? custom, Action<UserStatus> onExpired, CancellationToken cancellationToken) =>
+        Task.FromResult(Set(userId, status, custom, onExpired));
+
+    public Task<UserStatus?> GetAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(Get(userId));
 
     public UserStatus? Get(string userId)
     {

@@ -1,3 +1,5 @@
+using SocketIoServer.Chat.Cluster;
+
 namespace SocketIoServer.Chat.Vocabularies.WhatsApp;
 
 /// <summary>
@@ -14,27 +16,27 @@ public sealed class WhatsAppRateLimits
         ["heartbeat"] = (10, TimeSpan.FromSeconds(10)),
     };
 
-    private readonly TokenBucketRateLimiter _all;
-    private readonly Dictionary<string, TokenBucketRateLimiter> _overrides;
+    private readonly IRateLimiter _all;
+    private readonly Dictionary<string, IRateLimiter> _overrides;
 
-    public WhatsAppRateLimits(int max, TimeSpan window, TimeProvider? time)
+    public WhatsAppRateLimits(int max, TimeSpan window, IRateLimiterFactory limiters)
     {
-        _all = new TokenBucketRateLimiter(max, window, time);
-        _overrides = Overrides.ToDictionary(o => o.Key, o => new TokenBucketRateLimiter(o.Value.Max, o.Value.Window, time), StringComparer.Ordinal);
+        _all = limiters.TokenBucket("whatsapp", max, window);
+        _overrides = Overrides.ToDictionary(o => o.Key, o => limiters.TokenBucket("whatsapp:" + o.Key, o.Value.Max, o.Value.Window), StringComparer.Ordinal);
     }
 
-    public int Max => _all.Capacity;
+    public int Max => _all.Limit;
 
     public TimeSpan Window => _all.Window;
 
     /// <summary>Takes a token for the user's event; false when the bucket is empty (then the event is dropped).</summary>
-    public bool TryTake(string userId, string eventName) =>
-        _overrides.TryGetValue(eventName, out var own) ? own.TryTake(userId) : _all.TryTake(userId);
+    public Task<bool> TryTakeAsync(string userId, string eventName, CancellationToken cancellationToken) =>
+        (_overrides.TryGetValue(eventName, out var own) ? own : _all).TryAcquireAsync(userId, cancellationToken);
 
     /// <summary>The text of <c>rate-limit-exceeded</c>'s <c>message</c> for the event.</summary>
     public string Describe(string eventName)
     {
-        var (max, window) = _overrides.TryGetValue(eventName, out var own) ? (own.Capacity, own.Window) : (_all.Capacity, _all.Window);
+        var (max, window) = _overrides.TryGetValue(eventName, out var own) ? (own.Limit, own.Window) : (_all.Limit, _all.Window);
         return $"Rate limit exceeded: at most {max} {(own is null ? "events" : eventName + " events")} per {window.TotalSeconds:0.###} seconds";
     }
 }

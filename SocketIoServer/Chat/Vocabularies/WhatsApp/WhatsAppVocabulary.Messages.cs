@@ -83,7 +83,18 @@ public sealed partial class WhatsAppVocabulary
         var messageId = payload.Require("messageId");
         var update = await chat.MarkReadAsync(connection.UserId, conversationId, messageId, CancellationToken.None);
         // the seed's last-seen-per-conversation: "Update: Automatic on message read"
-        if (update.Status is ReadCursorUpdateStatus.Advanced or ReadCursorUpdateStatus.Unchanged) _lastViewed[(connection.UserId, conversationId)] = time.GetUtcNow();
+        if (update.Status is ReadCursorUpdateStatus.Advanced or ReadCursorUpdateStatus.Unchanged)
+        {
+            try
+            {
+                await views.RecordAsync(connection.UserId, conversationId, time.GetUtcNow(), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // the receipt is stored and announced: the view time is the lesser part, logged rather than refused
+                LogFailed("view time", connection.UserId, "-", ex);
+            }
+        }
         return update.Status switch
         {
             ReadCursorUpdateStatus.NotMember => throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a participant of this conversation"),
@@ -103,10 +114,10 @@ public sealed partial class WhatsAppVocabulary
         var message = await Store.GetMessageAsync(messageId, CancellationToken.None);
         if (message is null || message.IsDeleted || !await Store.IsMemberAsync(message.ConversationId, connection.UserId, CancellationToken.None))
             return LockFailed(connection, e, messageId, null, "Message not found");
-        if (!locks.TryLock(messageId, connection.UserId, out var holder))
+        var (locked, holder) = await locks.TryLockAsync(messageId, connection.UserId, CancellationToken.None);
+        if (!locked)
             return LockFailed(connection, e, messageId, holder, "Message is locked by another user");
-        var locked = new JsonObject { ["messageId"] = messageId, ["lockedBy"] = connection.UserId };
-        connection.Socket.Emit("message:locked", locked);
+        connection.Socket.Emit("message:locked", new JsonObject { ["messageId"] = messageId, ["lockedBy"] = connection.UserId });
         return WhatsAppAck.Ok(("messageId", messageId), ("lockedBy", connection.UserId));
     }
 
@@ -119,12 +130,12 @@ public sealed partial class WhatsAppVocabulary
     }
 
     /// <summary><c>message:unlock {messageId}</c> by the holder → <c>{success:true}</c>; anyone else → FORBIDDEN.</summary>
-    private Task<JsonNode?> UnlockAsync(ChatConnection connection, SocketEvent e, EventPayload payload)
+    private async Task<JsonNode?> UnlockAsync(ChatConnection connection, SocketEvent e, EventPayload payload)
     {
         var messageId = payload.Require("messageId");
-        if (!locks.Unlock(messageId, connection.UserId))
+        if (!await locks.UnlockAsync(messageId, connection.UserId, CancellationToken.None))
             throw ChatRefusal.Of(ChatErrorCode.Forbidden, "You do not hold a lock on this message");
-        return Task.FromResult<JsonNode?>(WhatsAppAck.Ok(("messageId", messageId)));
+        return WhatsAppAck.Ok(("messageId", messageId));
     }
 
     /// <summary>
@@ -137,15 +148,15 @@ public sealed partial class WhatsAppVocabulary
         if (!await Store.IsMemberAsync(conversationId, connection.UserId, CancellationToken.None))
             throw ChatRefusal.Of(ChatErrorCode.Forbidden, "Not a participant of this conversation");
         var now = time.GetUtcNow();
-        _lastViewed[(connection.UserId, conversationId)] = now;
+        await views.RecordAsync(connection.UserId, conversationId, now, CancellationToken.None);
         await connection.Socket.Namespace.To(ChatRooms.Conversation(conversationId)).Except(ChatRooms.User(connection.UserId)).EmitAsync(
             "conversation:viewed", new JsonObject { ["conversationId"] = conversationId, ["userId"] = connection.UserId, ["lastSeenAt"] = JsTime.Iso(now) });
         return WhatsAppAck.Ok(("conversationId", conversationId), ("lastSeenAt", JsTime.Iso(now)));
     }
 
     /// <summary>When the user last viewed the conversation (<c>conversation:view</c>), or null.</summary>
-    public DateTimeOffset? LastViewed(string userId, string conversationId) =>
-        _lastViewed.TryGetValue((userId, conversationId), out var at) ? at : null;
+    public Task<DateTimeOffset?> LastViewedAsync(string userId, string conversationId, CancellationToken cancellationToken) =>
+        views.LastViewedAsync(userId, conversationId, cancellationToken);
 
     /// <summary>
     /// <c>status:set {status, customStatus?: {message, emoji, expiresAt?}}</c> → <c>{success:true, status, customStatus}</c>;
@@ -175,13 +186,13 @@ public sealed partial class WhatsAppVocabulary
             }
             custom = new UserStatuses.CustomStatus(text, emoji, expiresAt);
         }
-        var set = _statuses.Set(connection.UserId, status, custom, expired => _ = BroadcastStatusAsync(connection.UserId, expired));
+        var set = await statuses.SetAsync(connection.UserId, status, custom, expired => _ = BroadcastStatusAsync(connection.UserId, expired), CancellationToken.None);
         await BroadcastStatusAsync(connection.UserId, set);
         return WhatsAppAck.Ok(("status", status), ("customStatus", UserStatuses.Json(set.Custom)));
     }
 
     /// <summary>The user's status as last set (custom status dropped once expired), or null.</summary>
-    public UserStatuses.UserStatus? StatusOf(string userId) => _statuses.Get(userId);
+    public Task<UserStatuses.UserStatus?> StatusOfAsync(string userId, CancellationToken cancellationToken) => statuses.GetAsync(userId, cancellationToken);
 
     private async Task BroadcastStatusAsync(string userId, UserStatuses.UserStatus status)
     {

@@ -148,7 +148,9 @@ public sealed partial class WhatsAppVocabulary
     private async Task QueueForOfflineAsync(MessageCreated created, Conversation conversation, CancellationToken cancellationToken)
     {
         if (conversation.Kind == ConversationKind.Open) return;
-        var offline = conversation.MemberIds.Where(m => m != created.Sender.Id && !chat.Presence.IsOnline(m)).ToList();
+        var offline = new List<string>();
+        foreach (var member in conversation.MemberIds)
+            if (member != created.Sender.Id && !await chat.Presence.IsOnlineAsync(member, cancellationToken)) offline.Add(member);
         if (offline.Count == 0) return;
         await Store.EnqueueMessageAsync(created.Message.Id, offline, cancellationToken);
         var preview = created.Message.Body.Length > 100 ? created.Message.Body[..100] + "…" : created.Message.Body;

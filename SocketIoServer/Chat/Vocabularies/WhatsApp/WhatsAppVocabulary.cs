@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using SocketIoServer.Chat.Cluster;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Server;
@@ -18,7 +19,9 @@ namespace SocketIoServer.Chat.Vocabularies.WhatsApp;
 public sealed partial class WhatsAppVocabulary(
     ChatService chat,
     WhatsAppRateLimits limits,
-    MessageLocks locks,
+    IMessageLocks locks,
+    IUserStatuses statuses,
+    IConversationViews views,
     WhatsAppNotifications notifications,
     WhatsAppOptions options,
     TimeProvider time,
@@ -29,10 +32,7 @@ public sealed partial class WhatsAppVocabulary(
     /// <summary>Seed 002's body limit, which seed 003's content shares (one message model).</summary>
     public const int MaxContentLength = 8000;
 
-    private readonly ConcurrentDictionary<string, int> _socketsPerUser = new(StringComparer.Ordinal);
-    private readonly UserStatuses _statuses = new(time);
     private readonly WhatsAppAutoNotifications _autoNotifications = new(chat.Store, notifications);
-    private readonly ConcurrentDictionary<(string UserId, string ConversationId), DateTimeOffset> _lastViewed = new();
 
     public IReadOnlyCollection<string> Namespaces { get; } = ["/", MessagesNamespace, WhatsAppNotifications.Namespace];
 
@@ -85,18 +85,26 @@ public sealed partial class WhatsAppVocabulary(
 
     private const string HeartbeatKey = "whatsapp.heartbeat";
 
-    /// <summary>Counts the user's sockets (every namespace), so that the holder's locks end with its last socket.</summary>
+    /// <summary>
+    /// The holder's locks end with its last socket (every namespace, every node): the presence, which the core
+    /// counted this socket out of before this handler runs, says whether any is left.
+    /// </summary>
     private void TrackSocket(ChatConnection connection)
     {
-        _socketsPerUser.AddOrUpdate(connection.UserId, 1, (_, n) => n + 1);
-        connection.Socket.Disconnected += (_, _) =>
+        connection.Socket.Disconnected += (_, _) => _ = connection.RunAsync(async () =>
         {
-            var left = _socketsPerUser.AddOrUpdate(connection.UserId, 0, (_, n) => n - 1);
-            if (left > 0) return;
-            _socketsPerUser.TryRemove(new KeyValuePair<string, int>(connection.UserId, 0));
-            var released = locks.ReleaseAll(connection.UserId);
-            if (released.Count > 0) LogLocksReleased(connection.UserId, released.Count);
-        };
+            try
+            {
+                if (await chat.Presence.IsOnlineAsync(connection.UserId, CancellationToken.None)) return;
+                var released = await locks.ReleaseAllAsync(connection.UserId, CancellationToken.None);
+                if (released.Count > 0) LogLocksReleased(connection.UserId, released.Count);
+            }
+            catch (Exception ex)
+            {
+                // the locks still end at LOCK_TIMEOUT
+                LogFailed("disconnect", connection.UserId, "-", ex);
+            }
+        });
     }
 
     /// <summary>The offline queue: messages stored while the user was offline, as <c>message:new</c>, then cleared.</summary>
@@ -122,27 +130,28 @@ public sealed partial class WhatsAppVocabulary(
     {
         var limited = connection.Socket.Namespace.Name != "/";
         connection.Socket.On(name, e => connection.RunAsync(() =>
-            RunAsync(connection, e, handler, limited ? () => limits.TryTake(connection.UserId, e.Name) : null, () => limits.Describe(e.Name))));
+            RunAsync(connection, e, handler, limited ? () => limits.TryTakeAsync(connection.UserId, e.Name, CancellationToken.None) : null,
+                () => limits.Describe(e.Name))));
     }
 
     /// <summary>Seed 003's <c>message:send</c> on <c>/</c>, from Famly's handler, under Famly's message limit there.</summary>
-    public Task HandleSendOnDefaultNamespaceAsync(ChatConnection connection, SocketEvent e, Func<bool> admit, string limitMessage) =>
+    public Task HandleSendOnDefaultNamespaceAsync(ChatConnection connection, SocketEvent e, Func<Task<bool>> admit, string limitMessage) =>
         connection.RunAsync(() => RunAsync(connection, e, (c, _, p) => SendAsync(c, p), admit, () => limitMessage));
 
     private async Task RunAsync(ChatConnection connection, SocketEvent e, Func<ChatConnection, SocketEvent, EventPayload, Task<JsonNode?>> handler,
-        Func<bool>? admit, Func<string> limitMessage)
+        Func<Task<bool>>? admit, Func<string> limitMessage)
     {
-        if (admit is not null && !admit())
-        {
-            var error = ChatError.Create(ChatErrorCode.RateLimited, limitMessage());
-            LogRefused(e.Name, connection.UserId, error.Code.WireName(), error.Message, error.CorrelationId);
-            connection.Socket.Emit("rate-limit-exceeded", new JsonObject { ["event"] = e.Name, ["message"] = error.Message });
-            e.Ack(WhatsAppAck.Error(error));
-            return;
-        }
         JsonNode? reply;
         try
         {
+            if (admit is not null && !await admit())
+            {
+                var error = ChatError.Create(ChatErrorCode.RateLimited, limitMessage());
+                LogRefused(e.Name, connection.UserId, error.Code.WireName(), error.Message, error.CorrelationId);
+                connection.Socket.Emit("rate-limit-exceeded", new JsonObject { ["event"] = e.Name, ["message"] = error.Message });
+                e.Ack(WhatsAppAck.Error(error));
+                return;
+            }
             reply = await handler(connection, e, EventPayload.Of(e.Args));
         }
         catch (ChatRefusal refusal)
@@ -175,10 +184,22 @@ public sealed partial class WhatsAppVocabulary(
     /// <summary>Events this vocabulary does not know still count against the bucket on the limited namespaces.</summary>
     private void LimitUnknownEvents(ChatConnection connection, HashSet<string> known) => connection.Socket.OnAny(e =>
     {
-        if (known.Contains(e.Name) || limits.TryTake(connection.UserId, e.Name)) return;
-        var message = limits.Describe(e.Name);
-        LogRefused(e.Name, connection.UserId, "RATE_LIMITED", message, "-");
-        connection.Socket.Emit("rate-limit-exceeded", new JsonObject { ["event"] = e.Name, ["message"] = message });
+        if (known.Contains(e.Name)) return;
+        _ = connection.RunAsync(async () =>
+        {
+            try
+            {
+                if (await limits.TryTakeAsync(connection.UserId, e.Name, CancellationToken.None)) return;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(e.Name, connection.UserId, "-", ex);
+                return;
+            }
+            var message = limits.Describe(e.Name);
+            LogRefused(e.Name, connection.UserId, "RATE_LIMITED", message, "-");
+            connection.Socket.Emit("rate-limit-exceeded", new JsonObject { ["event"] = e.Name, ["message"] = message });
+        });
     });
 
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using SocketIoServer.Chat.Cluster;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Storage;
 using SocketIoServer.Server;
@@ -16,7 +17,7 @@ namespace SocketIoServer.Chat.Vocabularies.WhisperSpace;
 /// stored (CONTRACTS.md section 4). docs/contracts/whisperspace.md is the event table.
 /// </summary>
 public sealed partial class WhisperSpaceVocabulary(
-    ChatService chat, SlidingWindowRateLimiter messageLimiter, TimeProvider time, ILogger<WhisperSpaceVocabulary> logger) : IChatVocabulary
+    ChatService chat, IRateLimiter messageLimiter, TimeProvider time, ILogger<WhisperSpaceVocabulary> logger) : IChatVocabulary
 {
     /// <summary>Seed 000's content length limit (after trimming).</summary>
     public const int MaxContentLength = 5000;
@@ -29,6 +30,8 @@ public sealed partial class WhisperSpaceVocabulary(
     // codes known to name open conversations (checked once, then cached while the room has people in it); only these
     // get users_online, and only through them can a room code reach a conversation's sockets
     private readonly ConcurrentDictionary<string, byte> _openRooms = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, byte> _closedRooms = new(StringComparer.Ordinal);
 
     // one room's joins, leaves and disconnects run one at a time, so the last users_online sent is the true one and
     // the store's membership follows the room's presence
@@ -126,7 +129,7 @@ public sealed partial class WhisperSpaceVocabulary(
     private async Task SendAsync(ChatConnection connection, JsonNode? arg)
     {
         // the seed's order: the rate limit first (every attempt counts until refused), then content, then room
-        if (!messageLimiter.TryAcquire(connection.UserId)) throw new WhisperRefusal("Too many messages. Slow down.");
+        if (!await messageLimiter.TryAcquireAsync(connection.UserId, CancellationToken.None)) throw new WhisperRefusal("Too many messages. Slow down.");
         var payload = arg as JsonObject;
         if (StringOf(payload?["content"]) is not { Length: > 0 } content) throw new WhisperRefusal("Invalid content");
         var trimmed = WhisperText.JsTrim(content);
@@ -157,13 +160,14 @@ public sealed partial class WhisperSpaceVocabulary(
                 await Main.To(ChatRooms.Conversation(m.ConversationId)).EmitAsync("new_message",
                     WhisperShapes.Message(m.Id, m.Body, m.Sender.Id, m.Sender.DisplayName, m.ConversationId, m.MessageType, m.CreatedAt));
                 break;
-            case MessageCreated created when _openRooms.ContainsKey(created.Message.ConversationId):
+            // this node's cache of open rooms is not the cluster's: a room none of this node's sockets joined is asked of the store
+            case MessageCreated created when await IsOpenRoomAsync(created.Message.ConversationId):
                 // a stored message another vocabulary sent to an open room this vocabulary's users are in
                 await Main.To(ChatRooms.Conversation(created.Message.ConversationId)).EmitAsync("new_message",
                     WhisperShapes.Message(created.Message.Id, created.Message.Body, created.Sender.Id, created.Sender.DisplayName,
                         created.Message.ConversationId, "text", created.Message.CreatedAt));
                 break;
-            case TypingChanged typing when _openRooms.ContainsKey(typing.ConversationId):
+            case TypingChanged typing when await IsOpenRoomAsync(typing.ConversationId):
                 await Main.To(ChatRooms.Conversation(typing.ConversationId)).Except(typing.OriginSocketId)
                     .EmitAsync(typing.IsTyping ? "user_typing" : "user_stop_typing", WhisperShapes.Typist(typing.User.DisplayName, typing.User.Id));
                 break;
@@ -184,7 +188,7 @@ public sealed partial class WhisperSpaceVocabulary(
         var userIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var socket in sockets)
         {
-            if (socket.Data.GetValueOrDefault(Auth.ChatAuthentication.UserKey) is not Auth.AuthenticatedUser user || !userIds.Add(user.UserId)) continue;
+            if (UserOf(socket) is not { } user || !userIds.Add(user.UserId)) continue;
             users.Add(WhisperShapes.OnlineUser(socket.Id, user.DisplayName, user.UserId));
         }
         if (!userIds.Contains(userId)) await chat.Store.RemoveMemberAsync(code, userId, CancellationToken.None);
@@ -192,10 +196,26 @@ public sealed partial class WhisperSpaceVocabulary(
         await Main.To(ChatRooms.Conversation(code)).EmitAsync("users_online", users);
     }
 
+    /// <summary>The user of a fetched socket: the object on this node, its JSON (<c>{userId, displayName}</c>) from another node.</summary>
+    private static Auth.AuthenticatedUser? UserOf(RemoteSocket socket) => socket.Data.GetValueOrDefault(Auth.ChatAuthentication.UserKey) switch
+    {
+        Auth.AuthenticatedUser user => user,
+        JsonObject json when StringOf(json["userId"]) is { } id => new Auth.AuthenticatedUser(id, StringOf(json["displayName"]) ?? id),
+        _ => null,
+    };
+
     private async Task<bool> IsOpenRoomAsync(string code)
     {
         if (_openRooms.ContainsKey(code)) return true;
-        if ((await chat.Store.GetConversationAsync(code, CancellationToken.None))?.Kind != ConversationKind.Open) return false;
+        if (_closedRooms.ContainsKey(code)) return false;
+        var kind = (await chat.Store.GetConversationAsync(code, CancellationToken.None))?.Kind;
+        if (kind is ConversationKind.Dm or ConversationKind.Group)
+        {
+            // a dm or a group never becomes open: remembered, so that their messages cost no second look
+            if (_closedRooms.Count > 4096) _closedRooms.Clear();
+            _closedRooms.TryAdd(code, 0);
+        }
+        if (kind != ConversationKind.Open) return false;
         _openRooms.TryAdd(code, 0);
         return true;
     }
