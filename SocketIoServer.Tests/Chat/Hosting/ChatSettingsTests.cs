@@ -77,6 +77,27 @@ public sealed class ChatSettingsTests
         Assert.That(set.RedisNodeTtl, Is.EqualTo(TimeSpan.FromSeconds(5)));
     }
 
+    [Test]
+    public void TheAdapterAndRecovery_ArePubSubAndOffByDefault()
+    {
+        Assert.That(Read(("USE_REDIS", "true")).RedisAdapter, Is.EqualTo(ChatSettings.RedisAdapterKind.PubSub));
+        Assert.That(Read().RecoveryDuration, Is.Null);
+        Assert.That(Read(("SOCKET_RECOVERY_DURATION", "0")).RecoveryDuration, Is.Null, "0 is off");
+        var set = Read(("USE_REDIS", "true"), ("REDIS_ADAPTER", "Streams"), ("SOCKET_RECOVERY_DURATION", "120000"));
+        Assert.That(set.RedisAdapter, Is.EqualTo(ChatSettings.RedisAdapterKind.Streams));
+        Assert.That(set.RecoveryDuration, Is.EqualTo(TimeSpan.FromMinutes(2)));
+    }
+
+    [Test]
+    public void TheStreamsAdapterWithoutRedis_IsRefusedByName()
+    {
+        var error = Assert.Throws<ChatSettingsException>(() => Read(("REDIS_ADAPTER", "streams")));
+        Assert.That(error!.Message, Is.EqualTo("invalid setting REDIS_ADAPTER='streams': expected set only with REDIS_URL or USE_REDIS (a cluster adapter needs Redis)"));
+    }
+
+    [TestCase("REDIS_ADAPTER", "kafka")]
+    [TestCase("SOCKET_RECOVERY_DURATION", "-1")]
+    [TestCase("SOCKET_RECOVERY_DURATION", "a while")]
     [TestCase("REDIS_NODE_TTL", "0")]
     [TestCase("PORT", "abc")]
     [TestCase("PORT", "70000")]

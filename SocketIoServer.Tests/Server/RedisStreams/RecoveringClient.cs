@@ -33,13 +33,22 @@ public sealed class RecoveringClient : IAsyncDisposable
     public static Task<RecoveringClient> ConnectAsync(string baseUrl, RecoveringClient? previous = null) =>
         ConnectAsync(baseUrl, previous?.Pid, previous?.Offset);
 
-    /// <summary>Opens a session and joins "/" asking for the session <paramref name="pid"/> from <paramref name="offset"/> (when given).</summary>
-    public static async Task<RecoveringClient> ConnectAsync(string baseUrl, string? pid, string? offset)
+    /// <summary>
+    /// Opens a session and joins "/" asking for the session <paramref name="pid"/> from <paramref name="offset"/> (when
+    /// given), with <paramref name="auth"/>'s fields in the CONNECT packet too (a chat token).
+    /// </summary>
+    public static async Task<RecoveringClient> ConnectAsync(string baseUrl, string? pid, string? offset, JsonObject? auth = null)
     {
         var ws = await RawWebSocket.ConnectAsync(baseUrl.Replace("http", "ws", StringComparison.Ordinal) + "/socket.io/?EIO=4&transport=websocket");
         var open = await ws.ReceiveTextSkippingPingsAsync(10_000);
         Assert.That(open, Does.StartWith("0{"));
-        await ws.SendTextAsync(pid is null ? "40" : $$"""40{"pid":"{{pid}}","offset":"{{offset}}"}""");
+        var payload = auth?.DeepClone().AsObject() ?? [];
+        if (pid is not null)
+        {
+            payload["pid"] = pid;
+            payload["offset"] = offset ?? "";
+        }
+        await ws.SendTextAsync(payload.Count == 0 ? "40" : "40" + payload.ToJsonString());
         var replayed = new List<JsonArray>();
         while (true)
         {
@@ -73,7 +82,6 @@ public sealed class RecoveringClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Emits <paramref name="eventName"/>(room) with an ack and waits for the ack (the test nodes' "join", the fixture's "join-room").</summary>
     /// <summary>The next event named <paramref name="name"/>, others skipped.</summary>
     public async Task<JsonArray> ReceiveEventAsync(string name, int timeoutMs = 10_000)
     {
@@ -84,6 +92,7 @@ public sealed class RecoveringClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Emits <paramref name="eventName"/>(room) with an ack and waits for the ack (the test nodes' "join", the fixture's "join-room").</summary>
     public async Task JoinAsync(string room, string eventName = "join")
     {
         await Ws.SendTextAsync($"421[\"{eventName}\",\"{room}\"]");

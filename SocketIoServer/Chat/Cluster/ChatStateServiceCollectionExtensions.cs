@@ -5,7 +5,6 @@ using SocketIoServer.Chat.Cluster.Redis;
 using SocketIoServer.Chat.Core;
 using SocketIoServer.Chat.Hosting;
 using SocketIoServer.Chat.Vocabularies.WhatsApp;
-using SocketIoServer.Server.Adapters.Redis;
 
 namespace SocketIoServer.Chat.Cluster;
 
@@ -48,7 +47,7 @@ public static class ChatStateServiceCollectionExtensions
         services.AddSingleton<IMessageLocks>(sp => new RedisMessageLocks(sp.GetRequiredService<ChatRedis>(), settings.LockTimeout));
         services.AddSingleton<IUserStatuses>(sp => new RedisUserStatuses(sp.GetRequiredService<ChatRedis>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IConversationViews>(sp => new RedisConversationViews(sp.GetRequiredService<ChatRedis>()));
-        services.AddSingleton<IClusterLink>(sp => new RedisClusterLink(sp.GetRequiredService<ChatRedis>(), sp.GetService<RedisAdapterFactory>()?.Redis));
+        services.AddSingleton<IClusterLink>(sp => new RedisClusterLink(sp.GetRequiredService<ChatRedis>(), sp.GetService<ChatClusterAdapter>()?.Connection));
         services.AddHealthChecks().AddCheck<ChatRedisHealthCheck>("chat-redis");
         return services;
     }

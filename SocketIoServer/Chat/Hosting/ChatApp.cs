@@ -54,15 +54,19 @@ public static partial class ChatApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (settings.SocketLogging) builder.Logging.AddFilter("SocketIoServer", LogLevel.Debug);
 
-        // with Redis this process is one node of a cluster: every namespace broadcasts through the Redis adapter
-        // (channels "<REDIS_KEY_PREFIX>socket.io#...", as @socket.io/redis-adapter's default key) and the chat state
-        // that nodes share lives in Redis (AddChatState)
+        // with Redis this process is one node of a cluster: every namespace broadcasts through a Redis adapter
+        // (REDIS_ADAPTER: pub/sub or streams; names start with REDIS_KEY_PREFIX, then Node's default "socket.io") and
+        // the chat state that nodes share lives in Redis (AddChatState)
         var adapter = settings.Redis is { } redis
-            ? RedisAdapterFactory.Connect(ChatRedis.ConfigurationOf(redis), new RedisAdapterOptions { Key = settings.RedisKeyPrefix + "socket.io" })
+            ? ChatClusterAdapter.Connect(settings, redis, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger<ChatClusterAdapter>())
             : null;
         builder.Services.AddSocketIo(o =>
         {
             if (adapter is not null) o.AdapterFactory = adapter.Create;
+            // middlewares run again on recovery: the token is checked anew, and the chat connection, which lives on
+            // one node only, is made again (on another node, the session brings the socket's rooms and JSON data)
+            if (settings.RecoveryDuration is { } recovery)
+                o.ConnectionStateRecovery = new() { MaxDisconnectionDuration = recovery, SkipMiddlewares = false };
             o.Engine.PingTimeout = settings.PingTimeout;
             o.Engine.PingInterval = settings.PingInterval;
             o.Engine.MaxHttpBufferSize = settings.MaxBufferSize;

@@ -61,7 +61,26 @@ public sealed record ChatSettings
     /// </summary>
     public TimeSpan RedisNodeTtl { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// <c>REDIS_ADAPTER</c>: <c>pubsub</c> (default; npm <c>@socket.io/redis-adapter</c>'s protocol) or <c>streams</c>
+    /// (npm <c>@socket.io/redis-streams-adapter</c>'s, which lets connection state recovery cross nodes).
+    /// </summary>
+    public RedisAdapterKind RedisAdapter { get; init; } = RedisAdapterKind.PubSub;
+
+    /// <summary>
+    /// <c>SOCKET_RECOVERY_DURATION</c> (ms): connection state recovery, as Node's <c>maxDisconnectionDuration</c>; a
+    /// client that comes back within it gets its socket and the events it missed. 0 or unset: off. On one node or with
+    /// the pub/sub adapter the client must come back to the same node; with the streams adapter any node will do.
+    /// </summary>
+    public TimeSpan? RecoveryDuration { get; init; }
+
     public SmtpSettings? Smtp { get; init; }
+
+    public enum RedisAdapterKind
+    {
+        PubSub,
+        Streams,
+    }
 
     public sealed record RedisSettings(string? Url, string Host, int Port, string? Password, int Database);
 
@@ -84,6 +103,16 @@ public sealed record ChatSettings
             redis = new RedisSettings(null, Text(config, "REDIS_HOST") ?? "localhost", Int(config, "REDIS_PORT", 6379, 1, 65535),
                 Text(config, "REDIS_PASSWORD"), Int(config, "REDIS_DB", 0, 0, 1_000_000));
         }
+
+        var adapter = Text(config, "REDIS_ADAPTER")?.ToLowerInvariant() switch
+        {
+            null or "pubsub" => RedisAdapterKind.PubSub,
+            "streams" => RedisAdapterKind.Streams,
+            _ => throw new ChatSettingsException("REDIS_ADAPTER", Text(config, "REDIS_ADAPTER")!, "pubsub or streams"),
+        };
+        if (adapter == RedisAdapterKind.Streams && redis is null)
+            throw new ChatSettingsException("REDIS_ADAPTER", "streams", "set only with REDIS_URL or USE_REDIS (a cluster adapter needs Redis)");
+        var recoveryMs = Int(config, "SOCKET_RECOVERY_DURATION", 0, 0, int.MaxValue);
 
         SmtpSettings? smtp = null;
         if (Text(config, "SMTP_HOST") is { } smtpHost)
@@ -114,6 +143,8 @@ public sealed record ChatSettings
             Redis = redis,
             RedisKeyPrefix = config["REDIS_KEY_PREFIX"]?.Trim() ?? "",
             RedisNodeTtl = Milliseconds(config, "REDIS_NODE_TTL", defaults.RedisNodeTtl),
+            RedisAdapter = adapter,
+            RecoveryDuration = recoveryMs > 0 ? TimeSpan.FromMilliseconds(recoveryMs) : null,
             Smtp = smtp,
         };
     }
