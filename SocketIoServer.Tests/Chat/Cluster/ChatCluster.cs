@@ -65,19 +65,8 @@ public sealed class ChatCluster : IAsyncDisposable
     public RedisKey Key(string name) => Prefix + name;
 
     /// <summary>Creates a dm or group through a node's HTTP API, as its first member; returns its id.</summary>
-    public async Task<string> CreateChatAsync(int node, string creator, string type, params string[] members)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(_nodes[node].Url) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ChatTestServer.Token(creator));
-        var response = await http.PostAsync("/v1/chats", ChatTestServer.JsonContent(new JsonObject
-        {
-            ["type"] = type,
-            ["title"] = type == "group" ? "Group" : null,
-            ["memberIds"] = new JsonArray([.. members.Select(m => (JsonNode)m)]),
-        }));
-        Assert.That((int)response.StatusCode, Is.EqualTo(201), await response.Content.ReadAsStringAsync());
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["_id"]!.GetValue<string>();
-    }
+    public Task<string> CreateChatAsync(int node, string creator, string type, params string[] members) =>
+        SendLoad.CreateChatAsync(_nodes[node].Url, creator, type, members);
 
     /// <summary>A signed-in client of a node, recording <paramref name="record"/>.</summary>
     public Task<TestClient> ConnectAsync(int node, string userId, string nsp = "/", params string[] record) =>

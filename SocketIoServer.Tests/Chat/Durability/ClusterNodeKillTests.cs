@@ -1,7 +1,6 @@
-using SocketIoServer.Tests.Chat.Storage;
+using SocketIoServer.Tests.Chat.Cluster;
 using SocketIoServer.Tests.Chat.Support;
 using SocketIoServer.Tests.Infrastructure;
-using SocketIoServer.Tests.Server.Redis;
 
 namespace SocketIoServer.Tests.Chat.Durability;
 
@@ -17,17 +16,9 @@ public sealed class ClusterNodeKillTests
     [Test]
     public async Task EveryAcknowledgedMessage_SurvivesTheKillOfANode()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["JWT_SECRET"] = ChatTestServer.Secret,
-            ["DATABASE_URL"] = (await PostgresTestServer.NewSchemaAsync()).ConnectionString,
-            ["REDIS_URL"] = RedisTestServer.Url,
-            ["REDIS_KEY_PREFIX"] = RedisTestServer.NewKey() + ":",
-        };
-        await using var doomed = new ChatServerProcess(environment);
-        await using var survivor = new ChatServerProcess(environment);
-        await Task.WhenAll(doomed.StartAsync(), survivor.StartAsync());
-        var chatId = await SendLoad.CreateGroupAsync(survivor.Url, "alice", "bob", "carol");
+        await using var cluster = await ChatCluster.StartAsync(2);
+        var (doomed, survivor) = (cluster[0], cluster[1]);
+        var chatId = await cluster.CreateChatAsync(1, "alice", "group", "bob", "carol");
         await using var carol = await TestClient.ConnectAsync(survivor.Url, ClientTransport.WebSocket, "/", new { token = ChatTestServer.Token("carol") }, "message:new");
         var senders = new List<(string, TestClient)>();
         foreach (var user in new[] { "alice", "bob" })

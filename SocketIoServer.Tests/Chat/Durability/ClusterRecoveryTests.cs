@@ -1,11 +1,8 @@
 using System.Text.Json.Nodes;
-using SocketIoServer.Server.Adapters.Redis;
-using SocketIoServer.Tests.Chat.Storage;
+using SocketIoServer.Tests.Chat.Cluster;
 using SocketIoServer.Tests.Chat.Support;
 using SocketIoServer.Tests.Infrastructure;
-using SocketIoServer.Tests.Server.Redis;
 using SocketIoServer.Tests.Server.RedisStreams;
-using StackExchange.Redis;
 
 namespace SocketIoServer.Tests.Chat.Durability;
 
@@ -21,21 +18,9 @@ public sealed class ClusterRecoveryTests
     [Test]
     public async Task AMemberOfAKilledNode_RecoversOnAnother_WithTheMessagesItMissed()
     {
-        var prefix = RedisTestServer.NewKey() + ":";
-        var environment = new Dictionary<string, string>
-        {
-            ["JWT_SECRET"] = ChatTestServer.Secret,
-            ["DATABASE_URL"] = (await PostgresTestServer.NewSchemaAsync()).ConnectionString,
-            ["REDIS_URL"] = RedisTestServer.Url,
-            ["REDIS_KEY_PREFIX"] = prefix,
-            ["REDIS_ADAPTER"] = "streams",
-            ["SOCKET_RECOVERY_DURATION"] = "60000",
-        };
-        await using var doomed = new ChatServerProcess(environment);
-        await using var survivor = new ChatServerProcess(environment);
-        await Task.WhenAll(doomed.StartAsync(), survivor.StartAsync());
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisAdapterFactory.ToConfiguration(RedisTestServer.Url));
-        var chatId = await SendLoad.CreateGroupAsync(survivor.Url, "alice", "carol");
+        await using var cluster = await StartAsync(2);
+        var (doomed, survivor) = (cluster[0], cluster[1]);
+        var chatId = await cluster.CreateChatAsync(1, "alice", "group", "carol");
         var carolAuth = new JsonObject { ["token"] = ChatTestServer.Token("carol") };
 
         await using var carol = await RecoveringClient.ConnectAsync(doomed.Url, null, null, carolAuth);
@@ -44,7 +29,7 @@ public sealed class ClusterRecoveryTests
         await SendAsync(alice, chatId, "before");
         Assert.That((await carol.ReceiveEventAsync("message:new"))[1]!["body"]!.GetValue<string>(), Is.EqualTo("before"));
         // the node saves its live sockets' sessions every second: wait until carol's is in Redis
-        await TestWait.UntilAsync(() => redis.GetDatabase().KeyExists(prefix + "sio:session:" + carol.Pid), "carol's session saved");
+        await TestWait.UntilAsync(() => cluster.Redis.KeyExists(cluster.Key("sio:session:" + carol.Pid)), "carol's session saved");
 
         await doomed.KillAsync();
         var missed = new List<string>();
@@ -57,7 +42,7 @@ public sealed class ClusterRecoveryTests
             // every vocabulary on "/" has its own event for a message (seed 002's is message:new); each comes once
             Assert.That(back.Replayed.Where(e => e[0]!.GetValue<string>() == "message:new").Select(e => e[1]!["_id"]!.GetValue<string>()),
                 Is.EqualTo(missed), "every missed message, in order, once");
-            Assert.That(back.Replayed.Select(e => e[^1]!.GetValue<string>()), Is.Unique.And.Ordered, "each stream offset once, in order");
+            Assert.That(back.Replayed.Select(e => StreamId(e[^1]!.GetValue<string>())), Is.Unique.And.Ordered, "each stream entry once, in order");
         });
         // live again in the chat's room on the new node
         var after = await SendAsync(alice, chatId, "after");
@@ -77,18 +62,8 @@ public sealed class ClusterRecoveryTests
     [Test]
     public async Task ATokenThatNoLongerPasses_IsRefusedOnRecovery()
     {
-        var prefix = RedisTestServer.NewKey() + ":";
-        var environment = new Dictionary<string, string>
-        {
-            ["JWT_SECRET"] = ChatTestServer.Secret,
-            ["DATABASE_URL"] = (await PostgresTestServer.NewSchemaAsync()).ConnectionString,
-            ["REDIS_URL"] = RedisTestServer.Url,
-            ["REDIS_KEY_PREFIX"] = prefix,
-            ["REDIS_ADAPTER"] = "streams",
-            ["SOCKET_RECOVERY_DURATION"] = "60000",
-        };
-        await using var node = new ChatServerProcess(environment);
-        await node.StartAsync();
+        await using var cluster = await StartAsync(1);
+        var node = cluster[0];
         await using var carol = await RecoveringClient.ConnectAsync(node.Url, null, null, new JsonObject { ["token"] = ChatTestServer.Token("carol") });
         carol.Cut();
 
@@ -97,6 +72,14 @@ public sealed class ClusterRecoveryTests
             RecoveringClient.ConnectAsync(node.Url, carol.Pid, carol.Offset, new JsonObject { ["token"] = "not-a-token" }));
         Assert.That(refusal!.Message, Does.StartWith("refused: 44"));
     }
+
+    /// <summary>A stream entry id ("ms-seq", the offset of a replayed event) in its order.</summary>
+    private static (long Ms, long Seq) StreamId(string offset) =>
+        (long.Parse(offset.Split('-')[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(offset.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Nodes on the streams adapter with recovery on.</summary>
+    private static Task<ChatCluster> StartAsync(int nodes) =>
+        ChatCluster.StartAsync(nodes, null, ("REDIS_ADAPTER", "streams"), ("SOCKET_RECOVERY_DURATION", "60000"));
 
     /// <summary>Alice's <c>message:send</c>, acknowledged; the stored message's id.</summary>
     private static async Task<string> SendAsync(TestClient client, string chatId, string body)

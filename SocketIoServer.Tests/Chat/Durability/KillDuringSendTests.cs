@@ -23,7 +23,7 @@ public sealed class KillDuringSendTests
         await using var server = new ChatServerProcess(environment);
         await server.StartAsync();
         var members = new[] { "alice", "bob", "carol" };
-        var chatId = await SendLoad.CreateGroupAsync(server.Url, "alice", "bob", "carol");
+        var chatId = await SendLoad.CreateChatAsync(server.Url, "alice", "group", "bob", "carol");
         var clients = new List<TestClient>();
         foreach (var user in members)
             clients.Add(await TestClient.ConnectAsync(server.Url, ClientTransport.WebSocket, "/", new { token = ChatTestServer.Token(user) }));

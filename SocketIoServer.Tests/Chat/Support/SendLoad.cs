@@ -100,16 +100,18 @@ public sealed class SendLoad
         }
     }
 
-    /// <summary>Creates a group chat of <paramref name="creator"/> and <paramref name="members"/> through the HTTP API.</summary>
-    public static async Task<string> CreateGroupAsync(string serverUrl, string creator, params string[] members)
+    /// <summary>Creates a dm or group through the HTTP API of <paramref name="serverUrl"/>, as its first member; returns its id.</summary>
+    public static async Task<string> CreateChatAsync(string serverUrl, string creator, string type, params string[] members)
     {
         using var http = new HttpClient { BaseAddress = new Uri(serverUrl) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", ChatTestServer.Token(creator));
-        var created = await http.PostAsync("/v1/chats", ChatTestServer.JsonContent(new JsonObject
+        var response = await http.PostAsync("/v1/chats", ChatTestServer.JsonContent(new JsonObject
         {
-            ["type"] = "group",
+            ["type"] = type,
+            ["title"] = type == "group" ? "Group" : null,
             ["memberIds"] = new JsonArray([.. members.Select(m => (JsonNode)m)]),
         }));
-        return JsonNode.Parse(await created.Content.ReadAsStringAsync())!["_id"]!.GetValue<string>();
+        Assert.That((int)response.StatusCode, Is.EqualTo(201), await response.Content.ReadAsStringAsync());
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["_id"]!.GetValue<string>();
     }
 }

@@ -1,5 +1,6 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
+using SocketIoServer.Tests.Support;
 
 namespace SocketIoServer.Tests.Server.Redis;
 
@@ -10,9 +11,9 @@ namespace SocketIoServer.Tests.Server.Redis;
 /// </summary>
 public sealed class ClusterNodeProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ServerProcess _process;
 
-    private ClusterNodeProcess(Process process, string name, string url)
+    private ClusterNodeProcess(ServerProcess process, string name, string url)
     {
         _process = process;
         Name = name;
@@ -23,54 +24,20 @@ public sealed class ClusterNodeProcess : IAsyncDisposable
 
     public string Url { get; }
 
-    /// <summary>Starts the node and waits for the line that says where it listens.</summary>
+    /// <summary>Starts the node on a free port and waits until it answers a polling handshake.</summary>
     public static async Task<ClusterNodeProcess> StartAsync(string key, string name)
     {
-        var info = new ProcessStartInfo("dotnet", [Assembly.GetExecutingAssembly().Location, "cluster-node",
-            "--port", "0", "--redis", RedisTestServer.Url, "--key", key, "--name", name])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(info)!;
-        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) =>
-        {
-            const string marker = " listening on ";
-            if (e.Data?.IndexOf(marker, StringComparison.Ordinal) is >= 0 and var at) listening.TrySetResult(e.Data[(at + marker.Length)..].Trim());
-        };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) errors.Enqueue(e.Data); };
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException(
-            $"cluster node {name} exited with {process.ExitCode}: {string.Join('\n', errors)}"));
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var url = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            return new ClusterNodeProcess(process, name, url);
-        }
-        catch
-        {
-            if (!process.HasExited) process.Kill();
-            process.Dispose();
-            throw;
-        }
+        var port = TestEnvironment.FreePort();
+        var url = $"http://localhost:{port}";
+        var process = new ServerProcess("cluster node " + name, [Assembly.GetExecutingAssembly().Location, "cluster-node",
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--redis", RedisTestServer.Url, "--key", key, "--name", name],
+            url + "/socket.io/?EIO=4&transport=polling");
+        await process.StartAsync();
+        return new ClusterNodeProcess(process, name, url);
     }
 
     /// <summary>SIGKILL: the node vanishes without a word to Redis or its clients.</summary>
-    public async Task KillAsync()
-    {
-        if (_process.HasExited) return;
-        _process.Kill(entireProcessTree: false);
-        await _process.WaitForExitAsync();
-    }
+    public Task KillAsync() => _process.KillAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -26,29 +26,12 @@ public sealed class RedisTestNode : IAsyncDisposable
     {
         var factory = await RedisAdapterFactory.ConnectAsync(RedisTestServer.Url,
             new RedisAdapterOptions { Key = key, RequestsTimeout = requestsTimeout ?? TimeSpan.FromSeconds(5) });
-        var (app, url) = await TestHost.StartAsync(o => o.AdapterFactory = factory.Create, io =>
-        {
-            io.OnConnection(socket =>
-            {
-                socket.Data["node"] = name;
-                socket.On("join", e =>
-                {
-                    socket.Join(e.Arg<string>(0)!);
-                    e.Ack();
-                });
-            });
-            io.MainNamespace.OnServerSideEvent("ping-nodes", e => e.Ack(new JsonObject { ["from"] = name, ["got"] = e.Args[0]?.DeepClone() }));
-        });
+        var (app, url) = await TestHost.StartAsync(o => o.AdapterFactory = factory.Create, io => ClusterTestNodeHandlers.Configure(io, name));
         return new RedisTestNode { App = app, Url = url, Factory = factory };
     }
 
     /// <summary>A client of this node, in <paramref name="room"/>, recording the events named.</summary>
-    public async Task<TestClient> ClientAsync(string room, params string[] record)
-    {
-        var client = await TestClient.ConnectAsync(Url, ClientTransport.WebSocket, "/", null, record);
-        await client.EmitWithAckAsync("join", room);
-        return client;
-    }
+    public Task<TestClient> ClientAsync(string room, params string[] record) => ClusterTestNodeHandlers.ClientInRoomAsync(Url, room, record);
 
     public async ValueTask DisposeAsync()
     {

@@ -47,29 +47,12 @@ public sealed class StreamsTestNode : IAsyncDisposable
             o.AdapterFactory = factory.Create;
             o.Engine.PingInterval = TimeSpan.FromSeconds(30);
             o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions();
-        }, io =>
-        {
-            io.OnConnection(socket =>
-            {
-                socket.Data.TryAdd("node", name);
-                socket.On("join", e =>
-                {
-                    socket.Join(e.Arg<string>(0)!);
-                    e.Ack();
-                });
-            });
-            io.MainNamespace.OnServerSideEvent("ping-nodes", e => e.Ack(new JsonObject { ["from"] = name, ["got"] = e.Args[0]?.DeepClone() }));
-        });
+        }, io => ClusterTestNodeHandlers.Configure(io, name));
         return new StreamsTestNode { App = app, Url = url, Factory = factory, Log = log };
     }
 
     /// <summary>A client of this node, in <paramref name="room"/>, recording the events named.</summary>
-    public async Task<TestClient> ClientAsync(string room, params string[] record)
-    {
-        var client = await TestClient.ConnectAsync(Url, ClientTransport.WebSocket, "/", null, record);
-        await client.EmitWithAckAsync("join", room);
-        return client;
-    }
+    public Task<TestClient> ClientAsync(string room, params string[] record) => ClusterTestNodeHandlers.ClientInRoomAsync(Url, room, record);
 
     public async ValueTask DisposeAsync()
     {

@@ -33,6 +33,17 @@ internal static class ClusterJson
         ["auth"] = handshake.Auth.DeepClone(),
     };
 
+    /// <summary>This node's sockets and those of the other nodes' fetch answers (<c>{sockets: [...]}</c> each).</summary>
+    public static IReadOnlyList<RemoteSocket> WithRemoteSockets(Namespace nsp, IReadOnlyList<RemoteSocket> local, IEnumerable<JsonNode?> responses)
+    {
+        var all = local.ToList();
+        foreach (var response in responses)
+            if (response?["sockets"] is JsonArray sockets)
+                foreach (var socket in sockets)
+                    if (RemoteSocket(nsp, socket) is { } remote) all.Add(remote);
+        return all;
+    }
+
     /// <summary>A socket another node described; what it left out or got wrong becomes empty, never an exception.</summary>
     public static RemoteSocket? RemoteSocket(Namespace nsp, JsonNode? node)
     {

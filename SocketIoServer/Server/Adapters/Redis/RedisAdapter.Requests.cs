@@ -57,12 +57,7 @@ public partial class RedisAdapter
         var local = await base.FetchSocketsAsync(options);
         if (options.Local) return local;
         var responses = await AskOthersAsync(RedisRequestType.RemoteFetch, new JsonObject { ["opts"] = RoomOptions(options) }, "fetchSockets");
-        var all = local.ToList();
-        foreach (var response in responses)
-            if (response?["sockets"] is JsonArray sockets)
-                foreach (var socket in sockets)
-                    if (ClusterJson.RemoteSocket(Namespace, socket) is { } remote) all.Add(remote);
-        return all;
+        return ClusterJson.WithRemoteSockets(Namespace, local, responses);
     }
 
     public override async Task<IReadOnlySet<string>> SocketsAsync(IReadOnlySet<string> rooms)

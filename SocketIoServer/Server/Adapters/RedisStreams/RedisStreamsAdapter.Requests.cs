@@ -37,12 +37,7 @@ public sealed partial class RedisStreamsAdapter
         var local = await base.FetchSocketsAsync(options);
         if (options.Local) return local;
         var responses = await AskOthersAsync(ClusterMessageType.FetchSockets, id => ClusterData.FetchSockets(options, id), options.Timeout, "fetchSockets");
-        var all = local.ToList();
-        foreach (var response in responses)
-            if (response?["sockets"] is JsonArray sockets)
-                foreach (var socket in sockets)
-                    if (ClusterJson.RemoteSocket(Namespace, socket) is { } remote) all.Add(remote);
-        return all;
+        return ClusterJson.WithRemoteSockets(Namespace, local, responses);
     }
 
     /// <summary>The ids of the sockets in the rooms, on every node (by a fetch: Node.js's cluster adapter has no request of its own for it).</summary>
