@@ -12,7 +12,7 @@ namespace SocketIoServer.Tests.Server.Redis;
 /// One C# server node on the Redis adapter: sockets get <c>Data["node"]</c> = the node's name and a <c>join</c> event;
 /// the server-side event <c>ping-nodes</c> answers <c>{from, got}</c>.
 /// </summary>
-public sealed class RedisTestNode : IAsyncDisposable
+public sealed class RedisTestNode : IClusterTestNode
 {
     public required WebApplication App { get; init; }
 
@@ -32,6 +32,8 @@ public sealed class RedisTestNode : IAsyncDisposable
 
     /// <summary>A client of this node, in <paramref name="room"/>, recording the events named.</summary>
     public Task<TestClient> ClientAsync(string room, params string[] record) => ClusterTestNodeHandlers.ClientInRoomAsync(Url, room, record);
+
+    public ValueTask DropRedisAsync() => Factory.DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -17,7 +17,7 @@ namespace SocketIoServer.Tests.Server.RedisStreams;
 /// node's name and a <c>join</c> event; the server-side event <c>ping-nodes</c> answers <c>{from, got}</c>. Each test
 /// cluster has a stream, channel prefix and session prefix of its own (<see cref="Options"/>).
 /// </summary>
-public sealed class StreamsTestNode : IAsyncDisposable
+public sealed class StreamsTestNode : IClusterTestNode
 {
     public required WebApplication App { get; init; }
 
@@ -53,6 +53,8 @@ public sealed class StreamsTestNode : IAsyncDisposable
 
     /// <summary>A client of this node, in <paramref name="room"/>, recording the events named.</summary>
     public Task<TestClient> ClientAsync(string room, params string[] record) => ClusterTestNodeHandlers.ClientInRoomAsync(Url, room, record);
+
+    public ValueTask DropRedisAsync() => Factory.DisposeAsync();
 
     public async ValueTask DisposeAsync()
     {

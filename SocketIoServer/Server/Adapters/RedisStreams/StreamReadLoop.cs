@@ -21,6 +21,7 @@ internal sealed class StreamReadLoop : IAsyncDisposable
     private readonly Action<StreamId, NameValueEntry[]> _onEntry;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private int _disposed;
     private readonly Task _running;
     private StreamId? _cursor;
 
@@ -126,8 +127,10 @@ internal sealed class StreamReadLoop : IAsyncDisposable
         return last.Length > 0 && StreamId.TryParse(last[0].Id, out var id) ? id : StreamId.Zero;
     }
 
+    /// <summary>Stops the loop and closes its connection; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         // a blocking read ends when its connection closes, at most one block time later otherwise
         await _connection.CloseAsync(allowCommandsToComplete: false);
