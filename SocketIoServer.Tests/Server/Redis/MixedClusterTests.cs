@@ -11,13 +11,6 @@ namespace SocketIoServer.Tests.Server.Redis;
 [TestFixture]
 public sealed class MixedClusterTests
 {
-    private static JsonObject Command(string cmd, params (string Key, JsonNode? Value)[] fields)
-    {
-        var command = new JsonObject { ["cmd"] = cmd };
-        foreach (var (key, value) in fields) command[key] = value;
-        return command;
-    }
-
     private static async Task<TestClient> NodeClientAsync(NodePeer peer, string room, params string[] record)
     {
         var client = TestClient.Create(peer.Url, ClientTransport.WebSocket, query: [new("rooms", room)]);
@@ -34,7 +27,7 @@ public sealed class MixedClusterTests
         await using var peer = await NodePeer.StartAsync(key);
         await using var onCsharp = await csharp.ClientAsync("r", "news");
         await using var onNode = await NodeClientAsync(peer, "r", "news");
-        Assert.That((await peer.RunAsync(Command("count")))!.GetValue<int>(), Is.EqualTo(2), "Node.js counts the C# node");
+        Assert.That((await peer.RunAsync(NodePeer.Command("count")))!.GetValue<int>(), Is.EqualTo(2), "Node.js counts the C# node");
         Assert.That(await csharp.Io.MainNamespace.Adapter.ServerCountAsync(), Is.EqualTo(2));
 
         await csharp.Io.To("r").EmitAsync("news", "from C#", new byte[] { 1, 2, 3 }, new JsonObject { ["n"] = 1 });
@@ -42,7 +35,7 @@ public sealed class MixedClusterTests
         Assert.That(atNode.ArgsJson, Does.StartWith("""["from C#","""));
         Assert.That(atNode.Attachments.Single(), Is.EqualTo(new byte[] { 1, 2, 3 }));
 
-        await peer.RunAsync(Command("broadcast", ("rooms", new JsonArray("r")), ("event", "news"),
+        await peer.RunAsync(NodePeer.Command("broadcast", ("rooms", new JsonArray("r")), ("event", "news"),
             ("args", new JsonArray("from Node", new JsonObject { ["$binary"] = Convert.ToBase64String([4, 5]) }))));
         var atCsharp = await onCsharp.Events.WaitAsync("news", e => e.Args[0]!.GetValue<string>() == "from Node");
         Assert.That(atCsharp.Attachments.Single(), Is.EqualTo(new byte[] { 4, 5 }));
@@ -67,7 +60,7 @@ public sealed class MixedClusterTests
             Assert.That(nodeSocket.Handshake.Query["EIO"], Is.EqualTo("4"));
         });
 
-        var seenByNode = (await peer.RunAsync(Command("fetch", ("rooms", new JsonArray("r")))))!.AsArray();
+        var seenByNode = (await peer.RunAsync(NodePeer.Command("fetch", ("rooms", new JsonArray("r")))))!.AsArray();
         var csharpSocket = seenByNode.Single(s => s!["id"]!.GetValue<string>() == onCsharp.Id)!;
         Assert.Multiple(() =>
         {
@@ -87,9 +80,9 @@ public sealed class MixedClusterTests
         await using var inRoom = await csharp.ClientAsync("r", "from-emitter");
         await using var elsewhere = await csharp.ClientAsync("other", "from-emitter");
 
-        await peer.RunAsync(Command("emitter", ("rooms", new JsonArray("r")), ("event", "from-emitter"), ("args", new JsonArray(1, "two"))));
+        await peer.RunAsync(NodePeer.Command("emitter", ("rooms", new JsonArray("r")), ("event", "from-emitter"), ("args", new JsonArray(1, "two"))));
         Assert.That((await inRoom.Events.WaitAsync("from-emitter")).ArgsJson, Is.EqualTo("""[1,"two"]"""));
-        await peer.RunAsync(Command("emitter", ("event", "from-emitter"), ("args", new JsonArray("all"))));
+        await peer.RunAsync(NodePeer.Command("emitter", ("event", "from-emitter"), ("args", new JsonArray("all"))));
         await elsewhere.Events.WaitAsync("from-emitter");
         Assert.That(elsewhere.Events.Named("from-emitter").Select(e => e.ArgsJson), Is.EqualTo(new[] { """["all"]""" }), "the room broadcast stayed in its room");
     }
@@ -104,7 +97,7 @@ public sealed class MixedClusterTests
         var fromNode = await csharp.Io.MainNamespace.ServerSideEmitWithAckAsync("ping-nodes", TimeSpan.FromSeconds(5), 42);
         Assert.That(fromNode.Single()[0]!.ToJsonString(), Is.EqualTo("""{"from":"node","got":42}"""));
 
-        var fromCsharp = (await peer.RunAsync(Command("server-side-emit", ("event", "ping-nodes"), ("args", new JsonArray(7)))))!.AsArray();
+        var fromCsharp = (await peer.RunAsync(NodePeer.Command("server-side-emit", ("event", "ping-nodes"), ("args", new JsonArray(7)))))!.AsArray();
         Assert.That(fromCsharp.Single()!.ToJsonString(), Is.EqualTo("""{"from":"csharp","got":7}"""));
     }
 }

@@ -44,6 +44,14 @@ public sealed class NodePeer : IAsyncDisposable
         return new NodePeer(process, $"http://localhost:{port}");
     }
 
+    /// <summary>A command line for the peer: <c>{cmd, ...fields}</c>.</summary>
+    public static JsonObject Command(string cmd, params (string Key, JsonNode? Value)[] fields)
+    {
+        var command = new JsonObject { ["cmd"] = cmd };
+        foreach (var (key, value) in fields) command[key] = value;
+        return command;
+    }
+
     /// <summary>Runs a command; its result, or an exception with the peer's error.</summary>
     public async Task<JsonNode?> RunAsync(JsonObject command)
     {

@@ -7,13 +7,12 @@
 //           {cmd:"server-side-emit", event, args}  {cmd:"count"}
 // Sockets: on connection each joins the rooms of its `rooms` query parameter (comma-separated); socket.data.node = "node".
 import http from "node:http";
-import readline from "node:readline";
+import { serveCommands, configurePeer } from "./lib/command-loop.mjs";
 import { Server } from "socket.io";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Emitter } from "@socket.io/redis-emitter";
 import { createClient } from "redis";
 
-const port = Number(process.env.PORT ?? 0);
 const key = process.env.KEY ?? "socket.io";
 const pub = createClient({ url: process.env.REDIS_URL });
 const sub = pub.duplicate();
@@ -21,12 +20,7 @@ await Promise.all([pub.connect(), sub.connect()]);
 
 const httpServer = http.createServer();
 const io = new Server(httpServer, { adapter: createAdapter(pub, sub, { key, requestsTimeout: 3000 }), cors: { origin: "*" } });
-io.on("connection", (socket) => {
-  socket.data.node = "node";
-  const rooms = String(socket.handshake.query.rooms ?? "").split(",").filter(Boolean);
-  socket.join(rooms);
-});
-io.on("ping-nodes", (value, ack) => ack({ from: "node", got: value }));
+configurePeer(io);
 const emitter = new Emitter(pub, { key });
 
 const toBuffers = (args) => args.map((a) => (a && a.$binary ? Buffer.from(a.$binary, "base64") : a));
@@ -52,16 +46,4 @@ async function run(command) {
   }
 }
 
-httpServer.listen(port, "127.0.0.1", () => {
-  process.stdout.write(JSON.stringify({ ready: httpServer.address().port }) + "\n");
-});
-
-const lines = readline.createInterface({ input: process.stdin });
-lines.on("line", async (line) => {
-  try {
-    process.stdout.write(JSON.stringify({ ok: await run(JSON.parse(line)) }) + "\n");
-  } catch (error) {
-    process.stdout.write(JSON.stringify({ error: String(error?.message ?? error) }) + "\n");
-  }
-});
-lines.on("close", () => process.exit(0));
+serveCommands(httpServer, run);

@@ -14,13 +14,12 @@
 // Sockets: on connection each joins the rooms of its `rooms` query parameter; socket.data.node = "node";
 // "join"(room, ack) joins a room.
 import http from "node:http";
-import readline from "node:readline";
+import { serveCommands, configurePeer } from "./lib/command-loop.mjs";
 import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
 
-const port = Number(process.env.PORT ?? 0);
 const key = process.env.KEY ?? "socket.io";
 const redis = createClient({ url: process.env.REDIS_URL });
 await redis.connect();
@@ -31,16 +30,7 @@ const io = new Server(httpServer, {
   connectionStateRecovery: { maxDisconnectionDuration: 120000, skipMiddlewares: true },
   cors: { origin: "*" },
 });
-io.on("connection", (socket) => {
-  if (!socket.recovered) socket.data.node = "node";
-  const rooms = String(socket.handshake.query.rooms ?? "").split(",").filter(Boolean);
-  socket.join(rooms);
-  socket.on("join", (room, ack) => {
-    socket.join(room);
-    ack?.();
-  });
-});
-io.on("ping-nodes", (value, ack) => ack({ from: "node", got: value }));
+configurePeer(io);
 
 const clients = new Map();
 const toBuffers = (args) => args.map((a) => (a && a.$binary ? Buffer.from(a.$binary, "base64") : a));
@@ -95,16 +85,4 @@ async function run(command) {
   }
 }
 
-httpServer.listen(port, "127.0.0.1", () => {
-  process.stdout.write(JSON.stringify({ ready: httpServer.address().port }) + "\n");
-});
-
-const lines = readline.createInterface({ input: process.stdin });
-lines.on("line", async (line) => {
-  try {
-    process.stdout.write(JSON.stringify({ ok: await run(JSON.parse(line)) }) + "\n");
-  } catch (error) {
-    process.stdout.write(JSON.stringify({ error: String(error?.message ?? error) }) + "\n");
-  }
-});
-lines.on("close", () => process.exit(0));
+serveCommands(httpServer, run);
