@@ -11,14 +11,6 @@ namespace SocketIoServer.Tests.Server.Redis;
 [TestFixture]
 public sealed class MixedClusterTests
 {
-    private static async Task<TestClient> NodeClientAsync(NodePeer peer, string room, params string[] record)
-    {
-        var client = TestClient.Create(peer.Url, ClientTransport.WebSocket, query: [new("rooms", room)]);
-        client.Record(record);
-        await client.ConnectAsync();
-        return client;
-    }
-
     [Test]
     public async Task Broadcasts_CrossBothWays_WithBinary()
     {
@@ -26,7 +18,7 @@ public sealed class MixedClusterTests
         await using var csharp = await RedisTestNode.StartAsync(key, "csharp");
         await using var peer = await NodePeer.StartAsync(key);
         await using var onCsharp = await csharp.ClientAsync("r", "news");
-        await using var onNode = await NodeClientAsync(peer, "r", "news");
+        await using var onNode = await peer.ClientAsync("r", "news");
         Assert.That((await peer.RunAsync(NodePeer.Command("count")))!.GetValue<int>(), Is.EqualTo(2), "Node.js counts the C# node");
         Assert.That(await csharp.Io.MainNamespace.Adapter.ServerCountAsync(), Is.EqualTo(2));
 
@@ -48,7 +40,7 @@ public sealed class MixedClusterTests
         await using var csharp = await RedisTestNode.StartAsync(key, "csharp");
         await using var peer = await NodePeer.StartAsync(key);
         await using var onCsharp = await csharp.ClientAsync("r");
-        await using var onNode = await NodeClientAsync(peer, "r");
+        await using var onNode = await peer.ClientAsync("r");
 
         var seenByCsharp = await csharp.Io.In("r").FetchSocketsAsync();
         Assert.That(seenByCsharp.Select(s => s.Id), Is.EquivalentTo(new[] { onCsharp.Id, onNode.Id }));

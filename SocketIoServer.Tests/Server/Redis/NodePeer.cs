@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SocketIoServer.Tests.Infrastructure;
 
 namespace SocketIoServer.Tests.Server.Redis;
 
@@ -42,6 +43,15 @@ public sealed class NodePeer : IAsyncDisposable
             ?? throw new InvalidOperationException("the Node.js peer exited before it was ready");
         var port = JsonNode.Parse(ready)!["ready"]!.GetValue<int>();
         return new NodePeer(process, $"http://localhost:{port}");
+    }
+
+    /// <summary>A client of the peer, in <paramref name="room"/> (its <c>rooms</c> query parameter), recording the events named.</summary>
+    public async Task<TestClient> ClientAsync(string room, params string[] record)
+    {
+        var client = TestClient.Create(Url, ClientTransport.WebSocket, query: [new("rooms", room)]);
+        client.Record(record);
+        await client.ConnectAsync();
+        return client;
     }
 
     /// <summary>A command line for the peer: <c>{cmd, ...fields}</c>.</summary>

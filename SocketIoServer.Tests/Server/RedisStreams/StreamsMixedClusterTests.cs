@@ -14,14 +14,6 @@ public sealed class StreamsMixedClusterTests
 {
     private static Task<NodePeer> PeerAsync(string key) => NodePeer.StartAsync(key, "streams-peer.mjs");
 
-    private static async Task<TestClient> NodeClientAsync(NodePeer peer, string room, params string[] record)
-    {
-        var client = TestClient.Create(peer.Url, ClientTransport.WebSocket, query: [new("rooms", room)]);
-        client.Record(record);
-        await client.ConnectAsync();
-        return client;
-    }
-
     [Test]
     public async Task Broadcasts_CrossBothWays_WithBinaryAndOffsets()
     {
@@ -29,7 +21,7 @@ public sealed class StreamsMixedClusterTests
         await using var csharp = await StreamsTestNode.StartAsync(key, "csharp");
         await using var peer = await PeerAsync(key);
         await using var onCsharp = await csharp.ClientAsync("r", "news");
-        await using var onNode = await NodeClientAsync(peer, "r", "news");
+        await using var onNode = await peer.ClientAsync("r", "news");
         Assert.That((await peer.RunAsync(NodePeer.Command("count")))!.GetValue<int>(), Is.EqualTo(2), "Node.js counts the C# node");
         Assert.That(await csharp.Io.MainNamespace.Adapter.ServerCountAsync(), Is.EqualTo(2));
 
@@ -56,7 +48,7 @@ public sealed class StreamsMixedClusterTests
         await using var csharp = await StreamsTestNode.StartAsync(key, "csharp");
         await using var peer = await PeerAsync(key);
         await using var onCsharp = await csharp.ClientAsync("r");
-        await using var onNode = await NodeClientAsync(peer, "r");
+        await using var onNode = await peer.ClientAsync("r");
 
         var seenByCsharp = await csharp.Io.In("r").FetchSocketsAsync();
         Assert.That(seenByCsharp.Select(s => s.Id), Is.EquivalentTo(new[] { onCsharp.Id, onNode.Id }));
