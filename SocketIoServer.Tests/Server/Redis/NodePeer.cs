@@ -22,7 +22,9 @@ public sealed class NodePeer : IAsyncDisposable
     public string Url { get; }
 
     /// <param name="peerScript">The peer to run, in <c>js/cluster/</c>: <c>streams-peer.mjs</c> for the streams adapter.</param>
-    public static async Task<NodePeer> StartAsync(string key, string peerScript = "node-peer.mjs", string? redisUrl = null)
+    /// <param name="servers">The nodes the cluster has with this one: the peer is ready once its adapter counts them all
+    /// (so that no request of the test is made before the peer's subscriptions are).</param>
+    public static async Task<NodePeer> StartAsync(string key, string peerScript = "node-peer.mjs", string? redisUrl = null, int servers = 2)
     {
         var script = Path.Combine(Support.TestEnvironment.RepositoryRoot, "SocketIoServer.Tests", "js", "cluster", peerScript);
         var info = new ProcessStartInfo("node", [script])
@@ -36,6 +38,7 @@ public sealed class NodePeer : IAsyncDisposable
         info.Environment["REDIS_URL"] = redisUrl ?? RedisTestServer.Url;
         info.Environment["KEY"] = key;
         info.Environment["PORT"] = "0";
+        info.Environment["EXPECT_SERVERS"] = servers.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(info)!;
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine("node-peer: " + e.Data); };
         process.BeginErrorReadLine();

@@ -46,4 +46,4 @@ async function run(command) {
   }
 }
 
-serveCommands(httpServer, run);
+await serveCommands(httpServer, run, io);

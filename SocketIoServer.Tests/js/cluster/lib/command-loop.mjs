@@ -3,7 +3,11 @@
 // {"error":...}); it exits when stdin closes (the test that started it is done).
 import readline from "node:readline";
 
-export function serveCommands(httpServer, run) {
+// Before it says it is ready, the peer waits until its adapter counts EXPECT_SERVERS nodes (default 1): its
+// subscriptions are made in the background, and a test that asks the cluster before they are would miss this node.
+export async function serveCommands(httpServer, run, io) {
+  const expected = Number(process.env.EXPECT_SERVERS ?? 1);
+  while ((await io.of("/").adapter.serverCount()) < expected) await new Promise((resolve) => setTimeout(resolve, 50));
   httpServer.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
     process.stdout.write(JSON.stringify({ ready: httpServer.address().port }) + "\n");
   });
