@@ -16,6 +16,7 @@ public sealed partial class IoServer : IEngineHandler, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Namespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private volatile bool _started;
     private List<ParentNamespace> _parents = new();
 
     public IoServer(SocketIoOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
@@ -50,7 +51,38 @@ public sealed partial class IoServer : IEngineHandler, IAsyncDisposable
     public Namespace Of(string name)
     {
         if (name.Length == 0 || name[0] != '/') name = "/" + name;
-        return _namespaces.GetOrAdd(name, n => new Namespace(this, n));
+        return GetOrCreate(name, null);
+    }
+
+    /// <summary>
+    /// The namespace of that name, created once (the adapter factory is called once per namespace: a cluster adapter
+    /// registers itself); one created after start-up has its adapter started at once, as Node.js adapters subscribe
+    /// on creation, so that a namespace made later (a dynamic child, a late <c>Of</c>) still hears the other nodes.
+    /// </summary>
+    private Namespace GetOrCreate(string name, ParentNamespace? parent)
+    {
+        if (_namespaces.TryGetValue(name, out var existing)) return existing;
+        Namespace created;
+        lock (_gate)
+        {
+            if (_namespaces.TryGetValue(name, out existing)) return existing;
+            created = new Namespace(this, name, parent);
+            _namespaces[name] = created;
+        }
+        if (_started) _ = InitLateAsync(created);
+        return created;
+    }
+
+    private async Task InitLateAsync(Namespace nsp)
+    {
+        try
+        {
+            await nsp.InitAdapterAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed("adapter start of " + nsp.Name, ex);
+        }
     }
 
     /// <summary>A dynamic namespace: every name the regular expression matches.</summary>
@@ -70,7 +102,7 @@ public sealed partial class IoServer : IEngineHandler, IAsyncDisposable
         foreach (var parent in _parents)
         {
             if (!parent.Matches(name, auth)) continue;
-            var child = _namespaces.GetOrAdd(name, n => new Namespace(this, n, parent));
+            var child = GetOrCreate(name, parent);
             parent.AddChild(child);
             return child;
         }
@@ -122,7 +154,8 @@ public sealed partial class IoServer : IEngineHandler, IAsyncDisposable
 
     public async Task InitAsync(CancellationToken cancellationToken)
     {
-        foreach (var nsp in _namespaces.Values) await nsp.Adapter.InitAsync(cancellationToken);
+        _started = true; // from now on a new namespace starts its adapter itself
+        foreach (var nsp in _namespaces.Values) await nsp.InitAdapterAsync(cancellationToken);
     }
 
     /// <summary>Closes every connection ("server shutting down") and the adapters.</summary>

@@ -36,6 +36,12 @@ public sealed partial class Namespace
 
     public IAdapter Adapter { get; }
 
+    private int _adapterStarted;
+
+    /// <summary>Starts the adapter (a cluster adapter subscribes); once, whoever asks first.</summary>
+    internal Task InitAdapterAsync(CancellationToken cancellationToken) =>
+        Interlocked.Exchange(ref _adapterStarted, 1) == 0 ? Adapter.InitAsync(cancellationToken) : Task.CompletedTask;
+
     /// <summary>The dynamic namespace this one was created from, if any.</summary>
     public ParentNamespace? Parent { get; }
 

@@ -83,6 +83,23 @@ public sealed class ClusterAdapterContractTests(ClusterAdapterKind kind)
     }
 
     [Test]
+    public async Task ANamespaceMadeAfterStartUp_JoinsTheClusterToo()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StartNodeAsync(key);
+        await using var b = await StartNodeAsync(key);
+        // made while the servers run (a dynamic namespace's child is made the same way, on its first connection)
+        var late = a.Io.Of("/late");
+        b.Io.Of("/late");
+        await using var onB = await TestClient.ConnectAsync(b.Url, ClientTransport.WebSocket, "/late", null, "news");
+
+        await TestWait.UntilAsync(() => late.Adapter.ServerCountAsync().Result == 2, "both nodes' /late adapters started");
+        await late.EmitAsync("news", "to the late namespace");
+        Assert.That(First(await onB.Events.WaitAsync("news")), Is.EqualTo("to the late namespace"));
+        Assert.That((await late.FetchSocketsAsync()).Select(s => s.Id), Is.EqualTo(new[] { onB.Id }));
+    }
+
+    [Test]
     public async Task FetchSockets_SeesEverySocketOfTheCluster_WithHandshakeRoomsAndData()
     {
         var key = RedisTestServer.NewKey();
