@@ -129,8 +129,13 @@ internal static class FanoutScenario
             result.Metric("redisRssMb", Proc.RssKb(c.RedisPid) / 1024.0);
         }
         // --server-pids lists the sender's node first, the receivers' node second
-        string[] names = ["senderNodeRssMb", "receiverNodeRssMb"];
-        for (var i = 0; i < c.ServerPids.Length && i < names.Length; i++) result.Metric(names[i], Proc.RssKb(c.ServerPids[i]) / 1024.0);
+        string[] names = ["senderNode", "receiverNode"];
+        for (var i = 0; i < c.ServerPids.Length && i < names.Length; i++)
+        {
+            // the sender's node decodes each event once and publishes it; the receivers' node fans it out
+            result.Metric($"{names[i]}CpuUsPerDelivery", w.ProcessCpuUsPerUnit(i));
+            result.Metric($"{names[i]}RssMb", Proc.RssKb(c.ServerPids[i]) / 1024.0);
+        }
         result.Metric("serverRssMb", c.ServerPids.Sum(pid => Proc.RssKb(pid)) / 1024.0);
     }
 

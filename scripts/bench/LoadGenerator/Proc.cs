@@ -142,14 +142,20 @@ internal sealed class ServerProbe : IDisposable
         }
         // the counters are read right after the stats request so that it falls outside the window as far as possible
         long user = 0, system = 0;
-        foreach (var pid in _pids)
+        var perProcess = new long[_pids.Length];
+        for (var i = 0; i < _pids.Length; i++)
         {
-            var (u, k) = Proc.CpuSplitMicros(pid);
+            var (u, k) = Proc.CpuSplitMicros(_pids[i]);
             user += u;
             system += k;
+            perProcess[i] = u + k;
         }
         var redis = RedisPid > 0 ? Proc.CpuMicros(RedisPid) : 0;
-        return new Snapshot(Stopwatch.GetTimestamp(), user + system, user, Proc.CpuMicros(0), work, stats, Proc.SystemCpu()) { RedisCpuUs = redis };
+        return new Snapshot(Stopwatch.GetTimestamp(), user + system, user, Proc.CpuMicros(0), work, stats, Proc.SystemCpu())
+        {
+            RedisCpuUs = redis,
+            ServerCpuUsPerProcess = perProcess,
+        };
     }
 
     public void Dispose() => _http.Dispose();
@@ -160,6 +166,9 @@ internal sealed record Snapshot(long Timestamp, long ServerCpuUs, long ServerUse
 {
     /// <summary>CPU of the Redis server of a cluster run (0 without one).</summary>
     public long RedisCpuUs { get; init; }
+
+    /// <summary>CPU of each server process, in the order of --server-pids (a cluster's nodes apart).</summary>
+    public long[] ServerCpuUsPerProcess { get; init; } = [];
 }
 
 /// <summary>What happened between two snapshots.</summary>
@@ -183,6 +192,10 @@ internal sealed record Window(Snapshot Start, Snapshot End)
 
     /// <summary>Redis CPU (cluster runs) in percent of one core.</summary>
     public double RedisCpuPercent => (End.RedisCpuUs - Start.RedisCpuUs) / (Seconds * 1e6) * 100;
+
+    /// <summary>CPU per unit of work of server process <paramref name="i"/> alone (a cluster's node).</summary>
+    public double ProcessCpuUsPerUnit(int i) =>
+        Work > 0 ? (double)(End.ServerCpuUsPerProcess[i] - Start.ServerCpuUsPerProcess[i]) / Work : double.NaN;
 
     public double RedisCpuUsPerUnit => Work > 0 ? (double)(End.RedisCpuUs - Start.RedisCpuUs) / Work : double.NaN;
 

@@ -31,6 +31,8 @@ internal static class Summary
         new("cluster-fanout", "serverCpuUsPerDelivery", "**both nodes' CPU µs / delivery**"),
         new("cluster-fanout", "serverUserUsPerDelivery", "of which user space (µs)"),
         new("cluster-fanout", "serverKernelUsPerDelivery", "of which kernel (µs: system calls, TCP)"),
+        new("cluster-fanout", "senderNodeCpuUsPerDelivery", "of which the sender's node (µs: decode, publish)"),
+        new("cluster-fanout", "receiverNodeCpuUsPerDelivery", "of which the receivers' node (µs: fan-out)"),
         new("cluster-fanout", "redisCpuUsPerDelivery", "Redis CPU µs / delivery"),
         new("cluster-fanout", "clusterCpuUsPerDelivery", "**nodes + Redis CPU µs / delivery**"),
         new("cluster-fanout", "allocBytesPerDelivery", "allocated bytes / delivery (both nodes)"),
@@ -143,9 +145,9 @@ internal static class Summary
                 $"| {m.Scenario} ({Rounds(m.Scenario, a)}+{Rounds(m.Scenario, b)} runs) | {m.Label} | {Cell(a, va)} | {Cell(b, vb)} | {ratio} |");
         }
 
-        sb.AppendLine();
-        sb.AppendLine("| target | C# | Node | status |");
-        sb.AppendLine("| --- | ---: | ---: | --- |");
+        // the targets' table goes after the rows, and only when a scenario with a target was run
+        var table = sb;
+        sb = new StringBuilder();
         void Target(string scenario, string name, string key, double maxRatio, string? p99Key, bool strictP99)
         {
             var va = Median(scenario, a, key);
@@ -188,7 +190,14 @@ internal static class Summary
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| broadcast hot path: 0 bytes allocated per delivery after warm-up | {Fmt(alloc)} B (worst run {Fmt(worst)}) | n/a | {(worst < 1 ? "met" : "not met")} (< 1 B/delivery counts as zero) |");
         }
-        Console.Write(sb.ToString());
+        Console.Write(table.ToString());
+        if (sb.Length > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| target | C# | Node | status |");
+            Console.WriteLine("| --- | ---: | ---: | --- |");
+            Console.Write(sb.ToString());
+        }
         return 0;
     }
 
