@@ -3,8 +3,8 @@
 #
 #   scripts/bench.sh [--rounds N] [--quick] [--scenario NAME[,NAME...]] [--no-wait-quiet]
 #
-# Scenarios: connections, fanout, echo, polling (default: these four), and cluster-fanout (only when named: it would
-# add ~9 minutes to the default run). For every scenario and round it runs C#, then Node
+# Scenarios: connections, fanout, echo, polling (default: these four), and cluster-fanout (only when named: 3 rounds take
+# ~6 more minutes, beyond the default run's budget). For every scenario and round it runs C#, then Node
 # (A/B/A/B...), each with a fresh server process on a free loopback port and production heartbeats
 # (--ping-interval 25000 --ping-timeout 20000). The load generator (scripts/bench/LoadGenerator) measures server
 # CPU from /proc/<pid>/stat over the steady-state window only, RSS from /proc/<pid>/status, and for C# the

@@ -111,7 +111,21 @@ internal static class FanoutScenario
             result.Detail("ramp", steps);
         }
         pacer.Stop();
+        // every message was sent after every receiver had joined: each must arrive exactly once. Once the backlog of
+        // an overloaded last ramp step has drained (no progress for a second, 15 s at most), the share delivered
+        // tells losses (< 100) and duplicates (> 100) apart from lag.
+        var expected = pacer.Sent * connected.Clients.Count;
+        var delivered = Interlocked.Read(ref sink.Deliveries);
+        for (var waited = 0; waited < 15 && delivered < expected; waited++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = Interlocked.Read(ref sink.Deliveries);
+            if (now == delivered) break;
+            delivered = now;
+        }
         result.Detail("sent", pacer.Sent);
+        result.Detail("delivered", delivered);
+        result.Metric("deliveredPct", expected > 0 ? 100.0 * delivered / expected : null);
         result.ErrorMetrics(connected.Failures + senderResult.Failures);
         foreach (var client in connected.Clients) client.Close();
         sender.Close();

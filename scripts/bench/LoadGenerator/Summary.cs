@@ -26,6 +26,7 @@ internal static class Summary
         new("fanout", "maxHeldRate", "ramp: highest rate with p99 < 100 ms (msg/s)"),
         new("fanout", "maxHeldDeliveriesPerSec", "ramp: deliveries/s at that rate"),
         new("fanout", "otherCpuPct", "other processes' CPU (% of one core; noise)"),
+        new("fanout", "deliveredPct", "delivered / sent × receivers (%, whole run)"),
         new("fanout", "errors", "errors"),
         // two nodes on Redis: "server" is both nodes' processes summed; Redis apart, then the total
         new("cluster-fanout", "serverCpuUsPerDelivery", "**both nodes' CPU µs / delivery**"),
@@ -48,6 +49,7 @@ internal static class Summary
         new("cluster-fanout", "receiverNodeRssMb", "RSS of the receivers' node (MB, 1,000 clients)"),
         new("cluster-fanout", "redisRssMb", "RSS of Redis (MB)"),
         new("cluster-fanout", "otherCpuPct", "other processes' CPU (% of one core; noise)"),
+        new("cluster-fanout", "deliveredPct", "delivered / sent × receivers (%, whole run)"),
         new("cluster-fanout", "errors", "errors"),
         new("echo", "serverCpuUsPerAck", "**server CPU µs / ack**"),
         new("echo", "serverUserUsPerAck", "of which user space (µs)"),
