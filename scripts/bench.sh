@@ -24,7 +24,7 @@ SCENARIOS="connections fanout echo polling"
 WAIT_QUIET=1
 PORT="${BENCH_PORT:-4400}"
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="${2:?--rounds needs a number}"; shift 2 ;;
