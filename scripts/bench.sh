@@ -104,7 +104,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 REF="$ROOT/scripts/reference-server"
 if [[ ! -f "$REF/node_modules/.package-lock.json" || "$REF/package-lock.json" -nt "$REF/node_modules/.package-lock.json" ]] \
-   || ! (cd "$REF" && node -e "require.resolve('socket.io'); require.resolve('engine.io')" 2>/dev/null); then
+   || ! (cd "$REF" && node -e "for (const m of ['socket.io', 'engine.io', '@socket.io/redis-adapter', 'redis']) require.resolve(m)" 2>/dev/null); then
   log "npm ci (reference server)"
   (cd "$REF" && npm ci --no-audit --no-fund --silent) > "$OUT/logs/npm.log" 2>&1 || { cat "$OUT/logs/npm.log" >&2; log "npm ci failed"; exit 1; }
 fi
