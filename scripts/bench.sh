@@ -3,13 +3,16 @@
 #
 #   scripts/bench.sh [--rounds N] [--quick] [--scenario NAME[,NAME...]] [--no-wait-quiet]
 #
-# Scenarios: connections, fanout, echo, polling (default: all). For every scenario and round it runs C#, then Node
+# Scenarios: connections, fanout, echo, polling (default: these four), and cluster-fanout (only when named: 3 rounds take
+# ~6 more minutes, beyond the default run's budget). For every scenario and round it runs C#, then Node
 # (A/B/A/B...), each with a fresh server process on a free loopback port and production heartbeats
 # (--ping-interval 25000 --ping-timeout 20000). The load generator (scripts/bench/LoadGenerator) measures server
 # CPU from /proc/<pid>/stat over the steady-state window only, RSS from /proc/<pid>/status, and for C# the
 # allocated bytes from GET /__stats. Raw JSON lines, logs, machine info and the summary table go to
 # artifacts/bench/<UTC timestamp>/ (artifacts/bench/latest points at the last run).
 # --quick: one round, short windows, small connection counts (a smoke run, under 3 minutes).
+# cluster-fanout runs two nodes of one server (C#, then Node) joined through Redis (--redis): receivers on node B, the
+# sender on node A. It uses the Redis of TEST_REDIS_URL when set, else starts a throwaway one (scripts/redis.sh).
 # Everything started here is stopped on exit, whatever happens.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +24,7 @@ SCENARIOS="connections fanout echo polling"
 WAIT_QUIET=1
 PORT="${BENCH_PORT:-4400}"
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS="${2:?--rounds needs a number}"; shift 2 ;;
@@ -36,7 +39,7 @@ while [[ $# -gt 0 ]]; do
 done
 SCENARIOS="${SCENARIOS//,/ }"
 for s in $SCENARIOS; do
-  case "$s" in connections|fanout|echo|polling) ;; *) echo "unknown scenario: $s" >&2; exit 2 ;; esac
+  case "$s" in connections|fanout|echo|polling|cluster-fanout) ;; *) echo "unknown scenario: $s" >&2; exit 2 ;; esac
 done
 if [[ -z "$ROUNDS" ]]; then if [[ $QUICK -eq 1 ]]; then ROUNDS=1; else ROUNDS=3; fi; fi
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a positive number" >&2; exit 2; }
@@ -49,10 +52,14 @@ RESULTS="$OUT/results.jsonl"
 CS_DLL="$ROOT/SocketIoServer/bin/Release/net10.0/SocketIoServer.dll"
 LG_DLL="$ROOT/scripts/bench/LoadGenerator/bin/Release/net10.0/LoadGenerator.dll"
 
+# redis_test_start / redis_test_stop (a throwaway redis-server), for cluster-fanout
+source "$ROOT/scripts/redis.sh"
+
 log() { echo "[bench.sh $(date +%H:%M:%S)] $*" | tee -a "$OUT/bench.log" >&2; }
 
 # --- cleanup: stop every process started here -------------------------------------------------------------------
 SERVER_PID=""
+SENDER_PID=""   # node A of a cluster run
 GEN_PID=""
 stop_pid() {
   local pid="$1"
@@ -64,9 +71,14 @@ stop_pid() {
   wait "$pid" 2>/dev/null
   return 0
 }
+stop_servers() {
+  stop_pid "$SERVER_PID"; SERVER_PID=""
+  stop_pid "$SENDER_PID"; SENDER_PID=""
+}
 cleanup() {
   stop_pid "$GEN_PID"; GEN_PID=""
-  stop_pid "$SERVER_PID"; SERVER_PID=""
+  stop_servers
+  redis_test_stop   # does nothing unless this script started Redis
 }
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM HUP
@@ -92,7 +104,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 REF="$ROOT/scripts/reference-server"
 if [[ ! -f "$REF/node_modules/.package-lock.json" || "$REF/package-lock.json" -nt "$REF/node_modules/.package-lock.json" ]] \
-   || ! (cd "$REF" && node -e "require.resolve('socket.io'); require.resolve('engine.io')" 2>/dev/null); then
+   || ! (cd "$REF" && node -e "for (const m of ['socket.io', 'engine.io', '@socket.io/redis-adapter', 'redis']) require.resolve(m)" 2>/dev/null); then
   log "npm ci (reference server)"
   (cd "$REF" && npm ci --no-audit --no-fund --silent) > "$OUT/logs/npm.log" 2>&1 || { cat "$OUT/logs/npm.log" >&2; log "npm ci failed"; exit 1; }
 fi
@@ -122,6 +134,38 @@ if [[ "$(ulimit -n)" != unlimited ]] && (( $(ulimit -n) < 20000 )); then
   log "open-files limit $(ulimit -n): connections scenario capped at $MAX_CONN"
 fi
 
+# --- Redis, for cluster-fanout --------------------------------------------------------------------------------------
+REDIS_URL=""
+REDIS_PID=0
+# The adapters' request channel of namespace "/" (key "socket.io", the C# fixture's and @socket.io/redis-adapter's
+# default): its subscriber count is the number of nodes listening on that key.
+REDIS_NODES_CHANNEL='socket.io-request#/#'
+if [[ " $SCENARIOS " == *" cluster-fanout "* ]]; then
+  if [[ -z "${TEST_REDIS_URL:-}" ]]; then
+    redis_test_start || { log "Redis did not start"; exit 1; }
+  fi
+  REDIS_URL="$TEST_REDIS_URL"
+  # Redis's own CPU is measured too: its pid from INFO (works for a Redis started elsewhere on this machine as well)
+  REDIS_PID="$(redis-cli -u "$REDIS_URL" info server 2>/dev/null | tr -d '\r' | awk -F: '$1 == "process_id" {print $2}')"
+  [[ "$REDIS_PID" =~ ^[0-9]+$ ]] && [[ -r "/proc/$REDIS_PID/stat" ]] || { log "Redis pid not readable: its CPU is not measured"; REDIS_PID=0; }
+  {
+    echo "redis: $REDIS_URL (pid $REDIS_PID), $(redis-server --version 2>/dev/null | awk '{print $3}')"
+    echo "@socket.io/redis-adapter (reference): $(node -p "require('$REF/node_modules/@socket.io/redis-adapter/package.json').version" 2>/dev/null || echo '?')"
+  } >> "$OUT/machine.txt"
+  log "cluster-fanout: Redis $REDIS_URL, pid $REDIS_PID"
+fi
+redis_nodes() { redis-cli -u "$REDIS_URL" pubsub numsub "$REDIS_NODES_CHANNEL" 2>/dev/null | tail -1; }
+# Waits up to $2 s until exactly $1 nodes listen on the adapter's key; 1 when they never did.
+wait_redis_nodes() { # count seconds
+  local n
+  for _ in $(seq $(( $2 * 10 ))); do
+    n="$(redis_nodes)"; [[ "$n" == "$1" ]] && return 0
+    sleep 0.1
+  done
+  log "Redis: $(redis_nodes) node(s) on key socket.io, expected $1"
+  return 1
+}
+
 # --- helpers -------------------------------------------------------------------------------------------------------
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 next_port() {
@@ -150,12 +194,13 @@ wait_quiet() {
   done
 }
 
-start_server() { # kind port logfile
-  local kind="$1" port="$2" logf="$3"
+start_server() { # kind port logfile [redis URL]
+  local kind="$1" port="$2" logf="$3" cluster=()
+  [[ -n "${4:-}" ]] && cluster=(--redis "$4")
   if [[ "$kind" == csharp ]]; then
-    dotnet "$CS_DLL" fixture --port "$port" --ping-interval 25000 --ping-timeout 20000 --stats > "$logf" 2>&1 &
+    dotnet "$CS_DLL" fixture --port "$port" --ping-interval 25000 --ping-timeout 20000 --stats "${cluster[@]}" > "$logf" 2>&1 &
   else
-    node "$REF/server.mjs" --port "$port" --ping-interval 25000 --ping-timeout 20000 > "$logf" 2>&1 &
+    node "$REF/server.mjs" --port "$port" --ping-interval 25000 --ping-timeout 20000 "${cluster[@]}" > "$logf" 2>&1 &
   fi
   SERVER_PID=$!
   for _ in $(seq 300); do
@@ -172,7 +217,7 @@ scenario_args() { # scenario
     connections)
       if [[ $QUICK -eq 1 ]]; then echo "--steps 1000,2000"
       else echo "--steps 2500,5000,10000,$MAX_CONN"; fi ;;
-    fanout) echo "--receivers 1000 --rate 25" ;;
+    fanout|cluster-fanout) echo "--receivers 1000 --rate 25" ;;
     echo) echo "--clients 100" ;;
     polling) echo "--clients 50" ;;
   esac
@@ -186,22 +231,41 @@ run_one() { # scenario kind round [attempt]
   local scenario="$1" kind="$2" round="$3" attempt="${4:-1}"
   local name="$scenario-$kind-r$round"
   [[ "$attempt" -gt 1 ]] && name="$name-a$attempt"
+  local foreign=0 sender_port=""
+  if [[ "$scenario" == cluster-fanout ]]; then
+    # every pair starts on a Redis where no node listens on the key: the previous pair is gone, and no other cluster
+    # (a test run on the same Redis) would receive our broadcasts or send its own (pub/sub keeps no keys to flush)
+    if ! wait_redis_nodes 0 30; then foreign="$(redis_nodes)"; log "$name: running anyway, beside $foreign foreign node(s)"; fi
+  fi
   next_port
   wait_quiet
   local idle_before="$IDLE_PCT"
-  start_server "$kind" "$PORT" "$OUT/logs/$name.server.log" || { FAILED=$((FAILED + 1)); stop_pid "$SERVER_PID"; SERVER_PID=""; return; }
+  if [[ "$scenario" == cluster-fanout ]]; then
+    # node A (the sender's) first, then node B (the receivers') on the next port; both --redis
+    sender_port="$PORT"
+    start_server "$kind" "$PORT" "$OUT/logs/$name.sender-node.log" "$REDIS_URL" || { FAILED=$((FAILED + 1)); stop_servers; return; }
+    SENDER_PID="$SERVER_PID"; SERVER_PID=""
+    next_port
+    start_server "$kind" "$PORT" "$OUT/logs/$name.server.log" "$REDIS_URL" || { FAILED=$((FAILED + 1)); stop_servers; return; }
+    wait_redis_nodes $((foreign + 2)) 15 || { log "$name: the nodes did not both join the cluster"; FAILED=$((FAILED + 1)); stop_servers; return; }
+  else
+    start_server "$kind" "$PORT" "$OUT/logs/$name.server.log" || { FAILED=$((FAILED + 1)); stop_servers; return; }
+  fi
+  # the processes the generator measures: the server, or both nodes (the sender's first) and Redis
+  local servers=(--server-pid "$SERVER_PID")
+  [[ -n "$sender_port" ]] && servers=(--sender-port "$sender_port" --server-pids "$SENDER_PID,$SERVER_PID" --redis-pid "$REDIS_PID")
   local extra=""
   [[ "$kind" == csharp ]] && extra="--stats"
   [[ $QUICK -eq 1 ]] && extra="$extra --quick"
-  log "$name: port $PORT, server pid $SERVER_PID"
+  log "$name: port $PORT, server pid $SERVER_PID${sender_port:+, sender node port $sender_port pid $SENDER_PID}"
   # shellcheck disable=SC2046
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 timeout --kill-after=10 900 dotnet "$LG_DLL" "$scenario" --host 127.0.0.1 --port "$PORT" --server-pid "$SERVER_PID" \
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 timeout --kill-after=10 900 dotnet "$LG_DLL" "$scenario" --host 127.0.0.1 --port "$PORT" "${servers[@]}" \
     --server-name "$kind" --round "$round" $extra $(scenario_args "$scenario") \
     > "$OUT/logs/$name.out" 2> "$OUT/logs/$name.err" &
   GEN_PID=$!
   wait "$GEN_PID"; local status=$?
   GEN_PID=""
-  stop_pid "$SERVER_PID"; SERVER_PID=""
+  stop_servers
   local line
   line="$(grep -m1 '^{' "$OUT/logs/$name.out")"
   if [[ $status -ne 0 || -z "$line" ]]; then
@@ -210,7 +274,7 @@ run_one() { # scenario kind round [attempt]
     return
   fi
   # the idle share of the machine just before the run goes with the result
-  line="${line%\}},\"idleBeforePct\":${idle_before:-null},\"attempt\":$attempt}"
+  line="${line%\}},\"idleBeforePct\":${idle_before:-null},\"attempt\":$attempt${sender_port:+,\"foreignNodes\":$foreign}}"
   log "$name: $(echo "$line" | grep -o '"metrics":{[^}]*}' | cut -c1-300)"
   local other
   other="$(echo "$line" | grep -o '"otherCpuPct":-\{0,1\}[0-9]*' | head -1 | cut -d: -f2)"

@@ -19,21 +19,29 @@
 //     any other namespace is refused ("Invalid namespace").
 //
 // Usage: node server.mjs [--port 3000] [--ping-interval 300] [--ping-timeout 200] [--allow-eio3]
+//                       [--redis redis://host:port [--redis-key socket.io]]
 //        (the conformance suites need the defaults; benchmarks may use the
 //        production settings --ping-interval 25000 --ping-timeout 20000)
+//        --redis joins a cluster through @socket.io/redis-adapter (the same
+//        channels as the C# fixture's --redis, whose key is "socket.io"), so
+//        that the cluster benchmark can run two Node nodes as it runs two C# ones.
 
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { Server as EngineServer } from "engine.io";
 import { Server as SocketIoServer } from "socket.io";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { createClient } from "redis";
 
 function usage(exitCode) {
   const text =
-    "usage: node server.mjs [--port N] [--ping-interval MS] [--ping-timeout MS] [--allow-eio3]\n" +
+    "usage: node server.mjs [--port N] [--ping-interval MS] [--ping-timeout MS] [--allow-eio3] [--redis URL [--redis-key KEY]]\n" +
     "  --port           TCP port to listen on (default 3000)\n" +
     "  --ping-interval  Engine.IO pingInterval in ms (default 300)\n" +
     "  --ping-timeout   Engine.IO pingTimeout in ms (default 200)\n" +
-    "  --allow-eio3     accept Engine.IO v3 clients (socket.io-client 2.x) on both paths\n";
+    "  --allow-eio3     accept Engine.IO v3 clients (socket.io-client 2.x) on both paths\n" +
+    "  --redis          join a cluster through @socket.io/redis-adapter at this redis:// URL\n" +
+    "  --redis-key      the adapter's channel prefix (default socket.io, as the C# fixture's)\n";
   (exitCode === 0 ? process.stdout : process.stderr).write(text);
   process.exit(exitCode);
 }
@@ -54,6 +62,8 @@ try {
       "ping-interval": { type: "string", default: "300" },
       "ping-timeout": { type: "string", default: "200" },
       "allow-eio3": { type: "boolean", default: false },
+      redis: { type: "string" },
+      "redis-key": { type: "string", default: "socket.io" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -69,6 +79,11 @@ const port = parseIntOption("port", values.port);
 const pingInterval = parseIntOption("ping-interval", values["ping-interval"]);
 const pingTimeout = parseIntOption("ping-timeout", values["ping-timeout"]);
 const allowEIO3 = values["allow-eio3"];
+const redisUrl = values.redis;
+if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+  process.stderr.write(`--redis: '${redisUrl}' is not a redis:// URL\n`);
+  usage(2);
+}
 
 const MAX_HTTP_BUFFER_SIZE = 1e6;
 const CONNECT_TIMEOUT = 1000;
@@ -134,6 +149,22 @@ io.on("connection", (socket) => {
   });
 });
 
+// --- cluster (optional) ---------------------------------------------------------
+// The adapter needs one client for publishing and one in subscriber mode. The
+// server starts listening only once both are connected, so that a listening
+// node is a cluster member (the benchmark waits for the port).
+const redisClients = [];
+if (redisUrl !== undefined) {
+  const pubClient = createClient({ url: redisUrl });
+  const subClient = pubClient.duplicate();
+  for (const client of [pubClient, subClient]) {
+    client.on("error", (err) => process.stderr.write(`redis error: ${err.message}\n`));
+  }
+  await Promise.all([pubClient.connect(), subClient.connect()]);
+  redisClients.push(pubClient, subClient);
+  io.adapter(createAdapter(pubClient, subClient, { key: values["redis-key"] }));
+}
+
 io.of("/custom").on("connection", (socket) => {
   socket.emit("auth", socket.handshake.auth);
 });
@@ -148,7 +179,9 @@ httpServer.listen(port, () => {
   process.stdout.write(
     `reference server listening on port ${port} ` +
       `(pingInterval=${pingInterval}, pingTimeout=${pingTimeout}, ` +
-      `maxHttpBufferSize=${MAX_HTTP_BUFFER_SIZE}, connectTimeout=${CONNECT_TIMEOUT}, allowEIO3=${allowEIO3})\n`
+      `maxHttpBufferSize=${MAX_HTTP_BUFFER_SIZE}, connectTimeout=${CONNECT_TIMEOUT}, allowEIO3=${allowEIO3}` +
+      (redisUrl !== undefined ? `, redis=${redisUrl} key=${values["redis-key"]}` : "") +
+      ")\n"
   );
 });
 
@@ -158,6 +191,7 @@ function shutdown() {
   shuttingDown = true;
   io.close();
   engine.close();
+  for (const client of redisClients) client.disconnect().catch(() => {});
   httpServer.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 1000).unref();
 }

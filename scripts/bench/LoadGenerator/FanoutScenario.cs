@@ -8,13 +8,19 @@ namespace LoadGenerator;
 /// Room broadcast: receivers join room "bench"; one more client emits room-broadcast("bench", {t}) at a fixed rate;
 /// every receiver measures now - t. Then (unless --no-ramp) the rate is raised step by step until p99 reaches
 /// 100 ms or the deliveries fall behind the offered load.
+/// As <c>cluster-fanout</c> (with <c>--sender-port</c>) the sender connects to another node than the receivers, so
+/// every broadcast crosses the cluster adapter (Redis pub/sub) before the receivers' node fans it out; the server
+/// CPU is then that of every process in <c>--server-pids SENDER_NODE,RECEIVER_NODE</c>, with Redis's
+/// (<c>--redis-pid</c>) reported apart and as part of the cluster's total.
 /// </summary>
 internal static class FanoutScenario
 {
     private const string Room = "bench";
 
-    public static async Task<Result> RunAsync(Common c, Options o)
+    public static async Task<Result> RunAsync(Common c, Options o, string scenario = "fanout")
     {
+        var cluster = scenario == "cluster-fanout";
+        if (cluster && c.SenderServer is null) throw new ArgumentException("cluster-fanout needs --sender-port (the node the sender connects to)");
         var receivers = o.Int("receivers", 1000);
         var rate = o.Double("rate", 25);
         var warmupSeconds = o.Double("warmup", c.Quick ? 1 : 5);
@@ -27,13 +33,13 @@ internal static class FanoutScenario
         var concurrency = o.Int("concurrency", 100);
         o.EnsureAllUsed();
 
-        var result = new Result("fanout", c);
+        var result = new Result(scenario, c);
         using var probe = c.Probe();
         var sink = new FanoutSink();
         var timeout = TimeSpan.FromSeconds(30);
 
         var connected = await WsClient.ConnectManyAsync(c.Server, receivers, 0, concurrency, _ => sink, timeout);
-        var senderResult = await WsClient.ConnectManyAsync(c.Server, 1, receivers, 1, _ => null, timeout);
+        var senderResult = await WsClient.ConnectManyAsync(c.SenderServer ?? c.Server, 1, receivers, 1, _ => null, timeout);
         if (senderResult.Clients.Count == 0 || connected.Clients.Count == 0)
             throw new IOException($"could not connect: {connected.FirstFailure ?? senderResult.FirstFailure}");
         var sender = senderResult.Clients[0];
@@ -56,8 +62,12 @@ internal static class FanoutScenario
 
         using var pacer = new Pacer(sender, rate);
         await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
+        // a cluster whose nodes do not see each other would measure nothing but the sender: fail loudly instead
+        if (cluster && Interlocked.Read(ref sink.Deliveries) == 0)
+            throw new IOException($"no broadcast from the sender's node reached the receivers' node within the {warmupSeconds} s warm-up");
         var (window, histogram) = await MeasureAsync(probe, sink, durationSeconds);
         result.WindowMetrics(window, histogram, "Delivery", "deliveriesPerSec");
+        if (cluster) ClusterMetrics(result, c, window);
         result.Metric("offeredRate", rate);
         result.Metric("offeredDeliveriesPerSec", rate * connected.Clients.Count);
         result.Detail("receivers", connected.Clients.Count);
@@ -86,8 +96,9 @@ internal static class FanoutScenario
                     ["serverCpuUsPerDelivery"] = Math.Round(w.ServerCpuUsPerUnit, 4),
                     ["serverCpuPct"] = Math.Round(w.ServerCpuPercent, 1),
                     ["generatorCpuPct"] = Math.Round(w.GeneratorCpuPercent, 1),
+                    ["redisCpuPct"] = c.RedisPid > 0 ? Math.Round(w.RedisCpuPercent, 1) : null,
                     ["machineBusyPct"] = Math.Round(w.MachinePercent.Busy + w.MachinePercent.SoftIrq, 1),
-                    ["otherCpuPct"] = Math.Round((w.MachinePercent.Busy + w.MachinePercent.SoftIrq) * Environment.ProcessorCount - w.ServerCpuPercent - w.GeneratorCpuPercent, 1),
+                    ["otherCpuPct"] = Math.Round(w.OtherCpuPercent, 1),
                     ["allocBytesPerDelivery"] = w.AllocBytesPerUnit is { } a ? Math.Round(a, 3) : null,
                     ["held"] = held,
                 });
@@ -100,11 +111,46 @@ internal static class FanoutScenario
             result.Detail("ramp", steps);
         }
         pacer.Stop();
+        // every message was sent after every receiver had joined: each must arrive exactly once. Once the backlog of
+        // an overloaded last ramp step has drained (no progress for a second, 15 s at most), the share delivered
+        // tells losses (< 100) and duplicates (> 100) apart from lag.
+        var expected = pacer.Sent * connected.Clients.Count;
+        var delivered = Interlocked.Read(ref sink.Deliveries);
+        for (var waited = 0; waited < 15 && delivered < expected; waited++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = Interlocked.Read(ref sink.Deliveries);
+            if (now == delivered) break;
+            delivered = now;
+        }
         result.Detail("sent", pacer.Sent);
+        result.Detail("delivered", delivered);
+        result.Metric("deliveredPct", expected > 0 ? 100.0 * delivered / expected : null);
         result.ErrorMetrics(connected.Failures + senderResult.Failures);
         foreach (var client in connected.Clients) client.Close();
         sender.Close();
         return result;
+    }
+
+    /// <summary>Redis's share of the CPU, the cluster's total, and the memory of every node (read after the window).</summary>
+    private static void ClusterMetrics(Result result, Common c, Window w)
+    {
+        if (c.RedisPid > 0)
+        {
+            result.Metric("redisCpuUsPerDelivery", w.RedisCpuUsPerUnit);
+            result.Metric("redisCpuPct", w.RedisCpuPercent);
+            result.Metric("clusterCpuUsPerDelivery", w.ServerCpuUsPerUnit + w.RedisCpuUsPerUnit);
+            result.Metric("redisRssMb", Proc.RssKb(c.RedisPid) / 1024.0);
+        }
+        // --server-pids lists the sender's node first, the receivers' node second
+        string[] names = ["senderNode", "receiverNode"];
+        for (var i = 0; i < c.ServerPids.Length && i < names.Length; i++)
+        {
+            // the sender's node decodes each event once and publishes it; the receivers' node fans it out
+            result.Metric($"{names[i]}CpuUsPerDelivery", w.ProcessCpuUsPerUnit(i));
+            result.Metric($"{names[i]}RssMb", Proc.RssKb(c.ServerPids[i]) / 1024.0);
+        }
+        result.Metric("serverRssMb", c.ServerPids.Sum(pid => Proc.RssKb(pid)) / 1024.0);
     }
 
     private static async Task<(Window, Histogram)> MeasureAsync(ServerProbe probe, FanoutSink sink, double seconds)

@@ -58,22 +58,53 @@ internal sealed class Options
 }
 
 /// <summary>Options every scenario takes.</summary>
+/// <remarks>
+/// A cluster run names a second node: <c>--sender-port</c> (the node the sender connects to; receivers use
+/// <c>--port</c>), <c>--server-pids a,b</c> (every process whose CPU counts as the server's, summed) and
+/// <c>--redis-pid</c> (Redis, measured apart and kept out of "other processes").
+/// </remarks>
 internal sealed record Common(IPEndPoint Server, int ServerPid, bool Stats, bool Quick, string ServerName, int Round)
 {
+    /// <summary>The node the sender connects to in a cluster run; null: the same server as the receivers.</summary>
+    public IPEndPoint? SenderServer { get; init; }
+
+    /// <summary>Processes whose CPU and memory are the server's: --server-pids, else --server-pid.</summary>
+    public int[] ServerPids { get; init; } = [];
+
+    /// <summary>The Redis server of a cluster run (0: none).</summary>
+    public int RedisPid { get; init; }
+
     public static Common Parse(Options o)
     {
         var host = IPAddress.Parse(o.String("host", "127.0.0.1"));
         // the benchmark only ever talks to this machine
         if (!IPAddress.IsLoopback(host)) throw new ArgumentException($"--host must be a loopback address, not {host}");
+        var serverPid = o.Int("server-pid", 0);
+        var pids = o.Ints("server-pids", serverPid > 0 ? [serverPid] : []);
+        var senderPort = o.Int("sender-port", 0);
         return new Common(
             new IPEndPoint(host, o.Int("port", 3000)),
-            o.Int("server-pid", 0),
+            serverPid > 0 ? serverPid : pids.FirstOrDefault(),
             o.Flag("stats"),
             o.Flag("quick"),
             o.String("server-name", "unknown"),
-            o.Int("round", 0));
+            o.Int("round", 0))
+        {
+            SenderServer = senderPort > 0 ? new IPEndPoint(host, senderPort) : null,
+            ServerPids = pids,
+            RedisPid = o.Int("redis-pid", 0),
+        };
     }
 
-    public ServerProbe Probe() =>
-        new(ServerPid, Stats ? new Uri($"http://{Server}/__stats") : null);
+    public ServerProbe Probe()
+    {
+        // with --stats every node serves /__stats: allocations are summed over the nodes like CPU
+        var stats = new List<Uri>();
+        if (Stats)
+        {
+            stats.Add(new Uri($"http://{Server}/__stats"));
+            if (SenderServer is { } sender && !sender.Equals(Server)) stats.Add(new Uri($"http://{sender}/__stats"));
+        }
+        return new ServerProbe(ServerPids, stats, RedisPid);
+    }
 }

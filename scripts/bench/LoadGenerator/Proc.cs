@@ -108,36 +108,68 @@ internal sealed record ServerRuntimeStats(long AllocatedBytes, int Gen0, int Gen
     }
 }
 
-/// <summary>The server under test: its pid (for /proc) and, for the C# fixture, its /__stats endpoint.</summary>
+/// <summary>
+/// The server under test: its processes (one, or every node of a cluster: CPU is summed), their /__stats endpoints
+/// (C# fixture), and optionally a Redis process measured apart.
+/// </summary>
 internal sealed class ServerProbe : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly Uri? _statsUrl;
+    private readonly IReadOnlyList<Uri> _statsUrls;
+    private readonly int[] _pids;
 
-    public ServerProbe(int pid, Uri? statsUrl)
+    public ServerProbe(int[] pids, IReadOnlyList<Uri> statsUrls, int redisPid = 0)
     {
-        Pid = pid;
-        _statsUrl = statsUrl;
+        _pids = pids;
+        _statsUrls = statsUrls;
+        RedisPid = redisPid;
     }
 
-    public int Pid { get; }
+    public int Pid => _pids.FirstOrDefault();
 
-    public bool HasStats => _statsUrl is not null;
+    public int RedisPid { get; }
+
+    public bool HasStats => _statsUrls.Count > 0;
 
     public async Task<Snapshot> SnapshotAsync(long work)
     {
         ServerRuntimeStats? stats = null;
-        if (_statsUrl is not null) stats = await ServerRuntimeStats.ReadAsync(_http, _statsUrl).ConfigureAwait(false);
+        foreach (var url in _statsUrls)
+        {
+            var s = await ServerRuntimeStats.ReadAsync(_http, url).ConfigureAwait(false);
+            stats = stats is null ? s : new ServerRuntimeStats(stats.AllocatedBytes + s.AllocatedBytes, stats.Gen0 + s.Gen0,
+                stats.Gen1 + s.Gen1, stats.Gen2 + s.Gen2, stats.GcHeapBytes + s.GcHeapBytes);
+        }
         // the counters are read right after the stats request so that it falls outside the window as far as possible
-        var (user, system) = Pid > 0 ? Proc.CpuSplitMicros(Pid) : (0, 0);
-        return new Snapshot(Stopwatch.GetTimestamp(), user + system, user, Proc.CpuMicros(0), work, stats, Proc.SystemCpu());
+        long user = 0, system = 0;
+        var perProcess = new long[_pids.Length];
+        for (var i = 0; i < _pids.Length; i++)
+        {
+            var (u, k) = Proc.CpuSplitMicros(_pids[i]);
+            user += u;
+            system += k;
+            perProcess[i] = u + k;
+        }
+        var redis = RedisPid > 0 ? Proc.CpuMicros(RedisPid) : 0;
+        return new Snapshot(Stopwatch.GetTimestamp(), user + system, user, Proc.CpuMicros(0), work, stats, Proc.SystemCpu())
+        {
+            RedisCpuUs = redis,
+            ServerCpuUsPerProcess = perProcess,
+        };
     }
 
     public void Dispose() => _http.Dispose();
 }
 
 /// <summary>One point of a measured window.</summary>
-internal sealed record Snapshot(long Timestamp, long ServerCpuUs, long ServerUserUs, long SelfCpuUs, long Work, ServerRuntimeStats? Stats, SystemCpu System);
+internal sealed record Snapshot(long Timestamp, long ServerCpuUs, long ServerUserUs, long SelfCpuUs, long Work, ServerRuntimeStats? Stats, SystemCpu System)
+{
+    /// <summary>CPU of the Redis server of a cluster run (0 without one).</summary>
+    public long RedisCpuUs { get; init; }
+
+    /// <summary>CPU of each server process, in the order of --server-pids (a cluster's nodes apart).</summary>
+    public long[] ServerCpuUsPerProcess { get; init; } = [];
+}
 
 /// <summary>What happened between two snapshots.</summary>
 internal sealed record Window(Snapshot Start, Snapshot End)
@@ -157,6 +189,27 @@ internal sealed record Window(Snapshot Start, Snapshot End)
 
     /// <summary>Server CPU in percent of one core.</summary>
     public double ServerCpuPercent => ServerCpuUs / (Seconds * 1e6) * 100;
+
+    /// <summary>Redis CPU (cluster runs) in percent of one core.</summary>
+    public double RedisCpuPercent => (End.RedisCpuUs - Start.RedisCpuUs) / (Seconds * 1e6) * 100;
+
+    /// <summary>CPU per unit of work of server process <paramref name="i"/> alone (a cluster's node).</summary>
+    public double ProcessCpuUsPerUnit(int i) =>
+        Work > 0 ? (double)(End.ServerCpuUsPerProcess[i] - Start.ServerCpuUsPerProcess[i]) / Work : double.NaN;
+
+    public double RedisCpuUsPerUnit => Work > 0 ? (double)(End.RedisCpuUs - Start.RedisCpuUs) / Work : double.NaN;
+
+    /// <summary>
+    /// CPU of processes other than the server(s), Redis and the generator (other work on the machine), % of one core.
+    /// </summary>
+    public double OtherCpuPercent
+    {
+        get
+        {
+            var m = MachinePercent;
+            return (m.Busy + m.SoftIrq) * Environment.ProcessorCount - ServerCpuPercent - RedisCpuPercent - GeneratorCpuPercent;
+        }
+    }
 
     /// <summary>Generator CPU in percent of one core.</summary>
     public double GeneratorCpuPercent => (End.SelfCpuUs - Start.SelfCpuUs) / (Seconds * 1e6) * 100;

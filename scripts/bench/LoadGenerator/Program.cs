@@ -7,6 +7,8 @@ const string Usage = """
       connections  --steps 2500,5000,10000,19500 --hold 10 --step-hold 3 --concurrency 200 --warmup-clients 100
       fanout       --receivers 1000 --rate 25 --warmup 5 --duration 10 [--no-ramp]
                    --ramp-rates 50,75,100,... --ramp-settle 2 --ramp-duration 4 --p99-limit-ms 100
+      cluster-fanout  the fanout options, plus --sender-port N (the sender's node; receivers on --port)
+                   --server-pids SENDER_PID,RECEIVER_PID [--redis-pid PID]
       echo         --clients 100 --warmup 3 --duration 10
       polling      --clients 50 --warmup 3 --duration 10
       summarize    --input results.jsonl [--a csharp] [--b node]   (Markdown tables of medians and targets)
@@ -37,6 +39,7 @@ try
     {
         "connections" => await ConnectionsScenario.RunAsync(common, options),
         "fanout" => await FanoutScenario.RunAsync(common, options),
+        "cluster-fanout" => await FanoutScenario.RunAsync(common, options, "cluster-fanout"),
         "echo" => await EchoScenario.RunAsync(common, options),
         "polling" => await PollingScenario.RunAsync(common, options),
         _ => throw new ArgumentException($"unknown scenario '{args[0]}'"),

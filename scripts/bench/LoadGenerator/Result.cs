@@ -44,8 +44,8 @@ internal sealed class Result
         var machine = w.MachinePercent;
         Detail("machineBusyPct", double.IsFinite(machine.Busy) ? Math.Round(machine.Busy + machine.SoftIrq, 1) : null);
         Detail("machineSoftIrqPct", Math.Round(machine.SoftIrq, 1));
-        // CPU used by processes other than the server and the generator (other work on the machine), % of one core
-        Metric("otherCpuPct", (machine.Busy + machine.SoftIrq) * Environment.ProcessorCount - w.ServerCpuPercent - w.GeneratorCpuPercent );
+        // CPU used by processes other than the server(s), Redis and the generator (other work on the machine), % of one core
+        Metric("otherCpuPct", w.OtherCpuPercent);
         Detail("machineStealPct", Math.Round(machine.Steal, 1));
         Detail("windowSeconds", Math.Round(w.Seconds, 3));
         Detail("work", w.Work);
