@@ -25,10 +25,11 @@ public static class FixtureApp
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // the cluster's Redis connection, made before the server starts and closed after it stopped
         var redis = options.RedisUrl is { } redisUrl ? RedisAdapterFactory.Connect(redisUrl) : null;
-        // (made before the host, so its log, of stream entries skipped and reads retried, goes to a console logger of its own)
+        // (made before the host, so its log, of stream entries skipped and reads retried, goes to a console logger of its
+        // own, disposed with the app)
+        var streamsLogs = options.RedisStreamsUrl is null ? null : LoggerFactory.Create(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         var streams = options.RedisStreamsUrl is { } streamsUrl
-            ? RedisStreamsAdapterFactory.Connect(streamsUrl, logger: LoggerFactory.Create(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
-                .CreateLogger<RedisStreamsAdapterFactory>())
+            ? RedisStreamsAdapterFactory.Connect(streamsUrl, logger: streamsLogs!.CreateLogger<RedisStreamsAdapterFactory>())
             : null;
         builder.Services.AddSocketIo(o =>
         {
@@ -39,7 +40,12 @@ public static class FixtureApp
 
         var app = builder.Build();
         if (redis is not null) app.Lifetime.ApplicationStopped.Register(() => redis.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        if (streams is not null) app.Lifetime.ApplicationStopped.Register(() => streams.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        if (streams is not null)
+            app.Lifetime.ApplicationStopped.Register(() =>
+            {
+                streams.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                streamsLogs?.Dispose();
+            });
         var engineOptions = new EngineOptions();
         ConfigureEngine(engineOptions, options);
         app.MapEngineIo("/engine.io", engineOptions, new EchoEngineHandler());

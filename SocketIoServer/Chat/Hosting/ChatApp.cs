@@ -57,8 +57,10 @@ public static partial class ChatApp
         // with Redis this process is one node of a cluster: every namespace broadcasts through a Redis adapter
         // (REDIS_ADAPTER: pub/sub or streams; names start with REDIS_KEY_PREFIX, then Node's default "socket.io") and
         // the chat state that nodes share lives in Redis (AddChatState)
+        // (made before the host, so it logs through a console logger of its own, disposed with the app)
+        var adapterLogs = settings.Redis is null ? null : LoggerFactory.Create(l => l.AddSimpleConsole());
         var adapter = settings.Redis is { } redis
-            ? ChatClusterAdapter.Connect(settings, redis, LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger<ChatClusterAdapter>())
+            ? ChatClusterAdapter.Connect(settings, redis, adapterLogs!.CreateLogger<ChatClusterAdapter>())
             : null;
         builder.Services.AddSocketIo(o =>
         {
@@ -109,7 +111,12 @@ public static partial class ChatApp
             sp.GetRequiredService<ILogger<DeedOMailSender>>()));
 
         var app = builder.Build();
-        if (adapter is not null) app.Lifetime.ApplicationStopped.Register(() => adapter.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        if (adapter is not null)
+            app.Lifetime.ApplicationStopped.Register(() =>
+            {
+                adapter.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                adapterLogs?.Dispose();
+            });
         var chat = app.Services.GetRequiredService<ChatService>();
         chat.AddVocabulary(app.Services.GetRequiredService<FamlyVocabulary>());
         chat.AddVocabulary(app.Services.GetRequiredService<WhatsAppVocabulary>());
