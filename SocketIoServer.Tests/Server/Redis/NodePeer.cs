@@ -26,26 +26,45 @@ public sealed class NodePeer : IAsyncDisposable
     /// (so that no request of the test is made before the peer's subscriptions are).</param>
     public static async Task<NodePeer> StartAsync(string key, string peerScript = "node-peer.mjs", string? redisUrl = null, int servers = 2)
     {
-        var script = Path.Combine(Support.TestEnvironment.RepositoryRoot, "SocketIoServer.Tests", "js", "cluster", peerScript);
-        var info = new ProcessStartInfo("node", [script])
+        var (process, ready) = await LaunchAsync(peerScript, new()
+        {
+            ["REDIS_URL"] = redisUrl ?? RedisTestServer.Url,
+            ["KEY"] = key,
+            ["PORT"] = "0",
+            ["EXPECT_SERVERS"] = servers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        return new NodePeer(process, $"http://localhost:{ready["ready"]!.GetValue<int>()}");
+    }
+
+    /// <summary>
+    /// <c>js/cluster/lb-client.mjs</c>: a real socket.io-client on <paramref name="url"/> with its own reconnection on,
+    /// in <paramref name="room"/>; <c>{cmd:"state"}</c> tells its connections, disconnections and events.
+    /// </summary>
+    public static async Task<NodePeer> StartClientAsync(string url, string room)
+    {
+        var (process, _) = await LaunchAsync("lb-client.mjs", new() { ["URL"] = url, ["ROOM"] = room });
+        return new NodePeer(process, url);
+    }
+
+    /// <summary>Runs a script of <c>js/cluster/</c> and waits for its first line, <c>{"ready":...}</c>.</summary>
+    private static async Task<(Process, JsonNode)> LaunchAsync(string script, Dictionary<string, string> environment)
+    {
+        var path = Path.Combine(Support.TestEnvironment.RepositoryRoot, "SocketIoServer.Tests", "js", "cluster", script);
+        var info = new ProcessStartInfo("node", [path])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(script)!,
+            WorkingDirectory = Path.GetDirectoryName(path)!,
         };
-        info.Environment["REDIS_URL"] = redisUrl ?? RedisTestServer.Url;
-        info.Environment["KEY"] = key;
-        info.Environment["PORT"] = "0";
-        info.Environment["EXPECT_SERVERS"] = servers.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in environment) info.Environment[key] = value;
         var process = Process.Start(info)!;
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine("node-peer: " + e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine(script + ": " + e.Data); };
         process.BeginErrorReadLine();
         var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30))
-            ?? throw new InvalidOperationException("the Node.js peer exited before it was ready");
-        var port = JsonNode.Parse(ready)!["ready"]!.GetValue<int>();
-        return new NodePeer(process, $"http://localhost:{port}");
+            ?? throw new InvalidOperationException($"{script} exited before it was ready");
+        return (process, JsonNode.Parse(ready)!);
     }
 
     /// <summary>A client of the peer, in <paramref name="room"/> (its <c>rooms</c> query parameter), recording the events named.</summary>

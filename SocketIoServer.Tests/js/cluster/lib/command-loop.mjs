@@ -11,6 +11,11 @@ export async function serveCommands(httpServer, run, io) {
   httpServer.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
     process.stdout.write(JSON.stringify({ ready: httpServer.address().port }) + "\n");
   });
+  answerCommands(run);
+}
+
+// One JSON command per stdin line through `run`, one JSON answer per stdout line; exits when stdin closes.
+export function answerCommands(run) {
   const lines = readline.createInterface({ input: process.stdin });
   lines.on("line", async (line) => {
     try {
