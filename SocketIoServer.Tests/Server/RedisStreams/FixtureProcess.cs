@@ -31,6 +31,10 @@ public sealed class FixtureProcess : IAsyncDisposable
         return new FixtureProcess(process, url);
     }
 
+    /// <summary><paramref name="count"/> fixtures on the streams adapter of <paramref name="redisUrl"/>, recovery on.</summary>
+    public static Task<FixtureProcess[]> StartRecoveringClusterAsync(int count, string redisUrl) =>
+        Task.WhenAll(Enumerable.Range(0, count).Select(_ => StartAsync("--redis-streams", redisUrl, "--recovery")));
+
     /// <summary>SIGKILL, as when the machine or the container dies.</summary>
     public Task KillAsync() => _process.KillAsync();
 

@@ -19,8 +19,7 @@ public sealed class StreamsFixtureClusterTests
     {
         await using var redis = new PrivateRedis();
         await redis.StartAsync();
-        string[] flags = ["--redis-streams", redis.Url, "--recovery"];
-        var nodes = await Task.WhenAll(FixtureProcess.StartAsync(flags), FixtureProcess.StartAsync(flags), FixtureProcess.StartAsync(flags));
+        var nodes = await FixtureProcess.StartRecoveringClusterAsync(3, redis.Url);
         await using var first = nodes[0];
         await using var second = nodes[1];
         await using var third = nodes[2];

@@ -21,8 +21,7 @@ public sealed class StreamsLoadBalancerTests
     {
         await using var redis = new PrivateRedis();
         await redis.StartAsync();
-        string[] flags = ["--redis-streams", redis.Url, "--recovery"];
-        var nodes = await Task.WhenAll(FixtureProcess.StartAsync(flags), FixtureProcess.StartAsync(flags));
+        var nodes = await FixtureProcess.StartRecoveringClusterAsync(2, redis.Url);
         await using var a = nodes[0];
         await using var b = nodes[1];
         await using var proxy = await NginxProxy.StartAsync(a.Url, b.Url);
