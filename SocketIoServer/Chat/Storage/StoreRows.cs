@@ -5,10 +5,12 @@ namespace SocketIoServer.Chat.Storage;
 // PostgreSQL: timestamptz as a UTC DateTime), so each row takes the backend's time type and its conversion.
 // SqliteRows.cs and PostgresRows.cs name the rows of each backend.
 
-/// <summary>How a backend's time column becomes a <see cref="DateTimeOffset"/>.</summary>
+/// <summary>How a backend's time column becomes a <see cref="DateTimeOffset"/>, and what a time is as a parameter.</summary>
 internal interface IStoreTime<TTime> where TTime : struct
 {
     static abstract DateTimeOffset From(TTime value);
+
+    static abstract object Parameter(DateTimeOffset value);
 }
 
 internal static class StoreTimes

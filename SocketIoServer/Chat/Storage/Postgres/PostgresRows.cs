@@ -17,6 +17,9 @@ internal sealed class PostgresTime : IStoreTime<DateTime>
 
     public static DateTimeOffset From(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
+    // timestamptz takes a DateTimeOffset at offset zero
+    public static object Parameter(DateTimeOffset value) => value.ToUniversalTime();
+
     public static DateTimeOffset? From(DateTime? value) => value is { } v ? From(v) : null;
 }
 

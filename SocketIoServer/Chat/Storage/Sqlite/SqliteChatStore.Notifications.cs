@@ -2,123 +2,43 @@ using Dapper;
 
 namespace SocketIoServer.Chat.Storage;
 
+// Seed 003's notifications and offline queue: the shared statements (SqlNotifications), and taking the queue, which
+// is this backend's own.
 internal sealed partial class SqliteChatStore
 {
-    private const string NotificationColumns = "id AS Id, user_id AS UserId, type AS Type, priority AS Priority, title AS Title, " +
-        "message AS Message, data AS DataJson, action_url AS ActionUrl, created_at AS CreatedAt, read_at AS ReadAt";
+    private SqlNotifications<long, SqliteTime> Notifications => field ??= new(async ct => await OpenAsync(ct), _clock, _ids, "id");
 
-    // read ones are kept only ReadRetention after they were read: every read leaves the older ones out
-    private const string Visible = "(read_at IS NULL OR read_at > @cutoff)";
+    public Task<Notification> CreateNotificationAsync(NewNotification notification, CancellationToken cancellationToken) =>
+        Notifications.CreateAsync(notification, cancellationToken);
 
-    private long Cutoff() => SqliteTime.To(_clock.Now() - NotificationKinds.ReadRetention);
+    public Task<IReadOnlyList<Notification>> ListNotificationsAsync(string userId, bool unreadOnly, string? type, int limit, CancellationToken cancellationToken) =>
+        Notifications.ListAsync(userId, unreadOnly, type, limit, cancellationToken);
 
-    public async Task<Notification> CreateNotificationAsync(NewNotification notification, CancellationToken cancellationToken)
-    {
-        StoreArguments.NewNotification(notification);
-        await using var connection = await OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleAsync<SqliteNotificationRow>(Command($"""
-            INSERT INTO notifications (id, user_id, type, priority, title, message, data, action_url, created_at)
-            VALUES (@id, @UserId, @Type, @Priority, @Title, @Message, @DataJson, @ActionUrl, @now)
-            RETURNING {NotificationColumns}
-            """, new { id = _ids.Next(), notification.UserId, notification.Type, notification.Priority, notification.Title, notification.Message,
-            notification.DataJson, notification.ActionUrl, now = SqliteTime.To(_clock.Now()) }, null, cancellationToken));
-        return row.ToNotification();
-    }
+    public Task<int> CountUnreadNotificationsAsync(string userId, CancellationToken cancellationToken) =>
+        Notifications.CountUnreadAsync(userId, cancellationToken);
 
-    public async Task<IReadOnlyList<Notification>> ListNotificationsAsync(string userId, bool unreadOnly, string? type, int limit, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        StoreArguments.NotificationLimit(limit);
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SqliteNotificationRow>(Command($"""
-            SELECT {NotificationColumns} FROM notifications
-            WHERE user_id = @userId AND {Visible} {(unreadOnly ? "AND read_at IS NULL" : "")} {(type is null ? "" : "AND type = @type")}
-            ORDER BY created_at DESC, id DESC LIMIT @limit
-            """, new { userId, type, limit, cutoff = Cutoff() }, null, cancellationToken));
-        return rows.Select(r => r.ToNotification()).ToList();
-    }
+    public Task<Notification?> GetNotificationAsync(string userId, string notificationId, CancellationToken cancellationToken) =>
+        Notifications.GetAsync(userId, notificationId, cancellationToken);
 
-    public async Task<int> CountUnreadNotificationsAsync(string userId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(Command("SELECT COUNT(*) FROM notifications WHERE user_id = @userId AND read_at IS NULL",
-            new { userId }, null, cancellationToken));
-    }
+    public Task<Notification?> MarkNotificationReadAsync(string userId, string notificationId, CancellationToken cancellationToken) =>
+        Notifications.MarkReadAsync(userId, notificationId, cancellationToken);
 
-    public async Task<Notification?> GetNotificationAsync(string userId, string notificationId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        StoreArguments.Id(notificationId, nameof(notificationId));
-        await using var connection = await OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<SqliteNotificationRow>(Command(
-            $"SELECT {NotificationColumns} FROM notifications WHERE id = @notificationId AND user_id = @userId AND {Visible}",
-            new { userId, notificationId, cutoff = Cutoff() }, null, cancellationToken));
-        return row?.ToNotification();
-    }
+    public Task<int> MarkAllNotificationsReadAsync(string userId, CancellationToken cancellationToken) =>
+        Notifications.MarkAllReadAsync(userId, cancellationToken);
 
-    public async Task<Notification?> MarkNotificationReadAsync(string userId, string notificationId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        StoreArguments.Id(notificationId, nameof(notificationId));
-        await using var connection = await OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<SqliteNotificationRow>(Command($"""
-            UPDATE notifications SET read_at = COALESCE(read_at, @now)
-            WHERE id = @notificationId AND user_id = @userId AND {Visible}
-            RETURNING {NotificationColumns}
-            """, new { userId, notificationId, now = SqliteTime.To(_clock.Now()), cutoff = Cutoff() }, null, cancellationToken));
-        return row?.ToNotification();
-    }
+    public Task<bool> DeleteNotificationAsync(string userId, string notificationId, CancellationToken cancellationToken) =>
+        Notifications.DeleteAsync(userId, notificationId, cancellationToken);
 
-    public async Task<int> MarkAllNotificationsReadAsync(string userId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(Command("UPDATE notifications SET read_at = @now WHERE user_id = @userId AND read_at IS NULL",
-            new { userId, now = SqliteTime.To(_clock.Now()) }, null, cancellationToken));
-    }
+    public Task<int> DeleteAllNotificationsAsync(string userId, CancellationToken cancellationToken) =>
+        Notifications.DeleteAllAsync(userId, cancellationToken);
 
-    public async Task<bool> DeleteNotificationAsync(string userId, string notificationId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        StoreArguments.Id(notificationId, nameof(notificationId));
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(Command($"DELETE FROM notifications WHERE id = @notificationId AND user_id = @userId AND {Visible}",
-            new { userId, notificationId, cutoff = Cutoff() }, null, cancellationToken)) > 0;
-    }
+    public Task<int> PurgeReadNotificationsAsync(CancellationToken cancellationToken) => Notifications.PurgeReadAsync(cancellationToken);
 
-    public async Task<int> DeleteAllNotificationsAsync(string userId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(Command($"DELETE FROM notifications WHERE user_id = @userId AND {Visible}",
-            new { userId, cutoff = Cutoff() }, null, cancellationToken));
-    }
+    public Task EnqueueMessageAsync(string messageId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) =>
+        Notifications.EnqueueMessageAsync(messageId, userIds, cancellationToken);
 
-    public async Task<int> PurgeReadNotificationsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(Command("DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at <= @cutoff",
-            new { cutoff = Cutoff() }, null, cancellationToken));
-    }
-
-    public async Task EnqueueMessageAsync(string messageId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(messageId, nameof(messageId));
-        var users = StoreArguments.Ids(userIds, nameof(userIds));
-        if (users.Length == 0) return;
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction();
-        var now = SqliteTime.To(_clock.Now());
-        foreach (var userId in users)
-        {
-            await connection.ExecuteAsync(Command("""
-                INSERT INTO message_queue (user_id, message_id, queued_at) VALUES (@userId, @messageId, @now)
-                ON CONFLICT (user_id, message_id) DO NOTHING
-                """, new { userId, messageId, now }, transaction, cancellationToken));
-        }
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task<int> CountQueuedMessagesAsync(string userId, CancellationToken cancellationToken) =>
+        Notifications.CountQueuedMessagesAsync(userId, cancellationToken);
 
     public async Task<IReadOnlyList<ChatMessage>> TakeQueuedMessagesAsync(string userId, DateTimeOffset queuedAfter, CancellationToken cancellationToken)
     {
@@ -133,13 +53,5 @@ internal sealed partial class SqliteChatStore
         await connection.ExecuteAsync(Command("DELETE FROM message_queue WHERE user_id = @userId", new { userId }, transaction, cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return rows.Select(r => r.ToMessage()).ToList();
-    }
-
-    public async Task<int> CountQueuedMessagesAsync(string userId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(Command("SELECT COUNT(*) FROM message_queue WHERE user_id = @userId",
-            new { userId }, null, cancellationToken));
     }
 }

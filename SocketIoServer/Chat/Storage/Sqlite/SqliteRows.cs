@@ -23,6 +23,8 @@ internal sealed class SqliteTime : IStoreTime<long>
 
     public static long To(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
+    public static object Parameter(DateTimeOffset value) => To(value);
+
     public static DateTimeOffset From(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 
     public static DateTimeOffset? From(long? value) => value is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;

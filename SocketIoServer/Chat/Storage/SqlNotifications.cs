@@ -1,0 +1,144 @@
+using System.Data.Common;
+using Dapper;
+
+namespace SocketIoServer.Chat.Storage;
+
+/// <summary>
+/// Seed 003's notifications and the offline queue's writes and counts, the same statements on both SQL backends: a
+/// backend gives its connections, its time type (<typeparamref name="TClock"/>) and how its ids sort byte by byte
+/// (<paramref name="idOrder"/>; PostgreSQL's default collation would not). Taking the queue stays in each backend,
+/// which locks differently.
+/// </summary>
+internal sealed class SqlNotifications<TTime, TClock>(
+    Func<CancellationToken, Task<DbConnection>> open, StoreClock clock, ObjectIdGenerator ids, string idOrder)
+    where TTime : struct where TClock : IStoreTime<TTime>
+{
+    private const string Columns = "id AS Id, user_id AS UserId, type AS Type, priority AS Priority, title AS Title, " +
+        "message AS Message, data AS DataJson, action_url AS ActionUrl, created_at AS CreatedAt, read_at AS ReadAt";
+
+    // read ones are kept only ReadRetention after they were read: every read leaves the older ones out
+    private const string Visible = "(read_at IS NULL OR read_at > @cutoff)";
+
+    private object Now() => TClock.Parameter(clock.Now());
+
+    private object Cutoff() => TClock.Parameter(clock.Now() - NotificationKinds.ReadRetention);
+
+    private static CommandDefinition Command(string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken) =>
+        new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    public async Task<Notification> CreateAsync(NewNotification notification, CancellationToken cancellationToken)
+    {
+        StoreArguments.NewNotification(notification);
+        await using var connection = await open(cancellationToken);
+        var row = await connection.QuerySingleAsync<NotificationRow<TTime, TClock>>(Command($"""
+            INSERT INTO notifications (id, user_id, type, priority, title, message, data, action_url, created_at)
+            VALUES (@id, @UserId, @Type, @Priority, @Title, @Message, @DataJson, @ActionUrl, @now)
+            RETURNING {Columns}
+            """, new { id = ids.Next(), notification.UserId, notification.Type, notification.Priority, notification.Title, notification.Message,
+            notification.DataJson, notification.ActionUrl, now = Now() }, null, cancellationToken));
+        return row.ToNotification();
+    }
+
+    public async Task<IReadOnlyList<Notification>> ListAsync(string userId, bool unreadOnly, string? type, int limit, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(userId, nameof(userId));
+        StoreArguments.NotificationLimit(limit);
+        await using var connection = await open(cancellationToken);
+        var rows = await connection.QueryAsync<NotificationRow<TTime, TClock>>(Command($"""
+            SELECT {Columns} FROM notifications
+            WHERE user_id = @userId AND {Visible} {(unreadOnly ? "AND read_at IS NULL" : "")} {(type is null ? "" : "AND type = @type")}
+            ORDER BY created_at DESC, {idOrder} DESC LIMIT @limit
+            """, new { userId, type, limit, cutoff = Cutoff() }, null, cancellationToken));
+        return rows.Select(r => r.ToNotification()).ToList();
+    }
+
+    public async Task<int> CountUnreadAsync(string userId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(userId, nameof(userId));
+        await using var connection = await open(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(Command("SELECT COUNT(*) FROM notifications WHERE user_id = @userId AND read_at IS NULL",
+            new { userId }, null, cancellationToken));
+    }
+
+    public async Task<Notification?> GetAsync(string userId, string notificationId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(userId, nameof(userId));
+        StoreArguments.Id(notificationId, nameof(notificationId));
+        await using var connection = await open(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<NotificationRow<TTime, TClock>>(Command(
+            $"SELECT {Columns} FROM notifications WHERE id = @notificationId AND user_id = @userId AND {Visible}",
+            new { userId, notificationId, cutoff = Cutoff() }, null, cancellationToken));
+        return row?.ToNotification();
+    }
+
+    public async Task<Notification?> MarkReadAsync(string userId, string notificationId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(userId, nameof(userId));
+        StoreArguments.Id(notificationId, nameof(notificationId));
+        await using var connection = await open(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<NotificationRow<TTime, TClock>>(Command($"""
+            UPDATE notifications SET read_at = COALESCE(read_at, @now)
+            WHERE id = @notificationId AND user_id = @userId AND {Visible}
+            RETURNING {Columns}
+            """, new { userId, notificationId, now = Now(), cutoff = Cutoff() }, null, cancellationToken));
+        return row?.ToNotification();
+    }
+
+    public async Task<int> MarkAllReadAsync(string userId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(userId, nameof(userId));
+        await using var connection = await open(cancellationToken);
+        return await connection.ExecuteAsync(Command("UPDATE notifications SET read_at = @now WHERE user_id = @userId AND read_at IS NULL",
+            new { userId, now = Now() }, null, cancellationToken));
+    }
+
+    public async Task<bool> DeleteAsync(string userId, string notificationId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(userId, nameof(userId));
+        StoreArguments.Id(notificationId, nameof(notificationId));
+        await using var connection = await open(cancellationToken);
+        return await connection.ExecuteAsync(Command($"DELETE FROM notifications WHERE id = @notificationId AND user_id = @userId AND {Visible}",
+            new { userId, notificationId, cutoff = Cutoff() }, null, cancellationToken)) > 0;
+    }
+
+    public async Task<int> DeleteAllAsync(string userId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(userId, nameof(userId));
+        await using var connection = await open(cancellationToken);
+        return await connection.ExecuteAsync(Command($"DELETE FROM notifications WHERE user_id = @userId AND {Visible}",
+            new { userId, cutoff = Cutoff() }, null, cancellationToken));
+    }
+
+    public async Task<int> PurgeReadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await open(cancellationToken);
+        return await connection.ExecuteAsync(Command("DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at <= @cutoff",
+            new { cutoff = Cutoff() }, null, cancellationToken));
+    }
+
+    public async Task EnqueueMessageAsync(string messageId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(messageId, nameof(messageId));
+        var users = StoreArguments.Ids(userIds, nameof(userIds));
+        if (users.Length == 0) return;
+        await using var connection = await open(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Now();
+        foreach (var userId in users)
+        {
+            await connection.ExecuteAsync(Command("""
+                INSERT INTO message_queue (user_id, message_id, queued_at) VALUES (@userId, @messageId, @now)
+                ON CONFLICT (user_id, message_id) DO NOTHING
+                """, new { userId, messageId, now }, transaction, cancellationToken));
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<int> CountQueuedMessagesAsync(string userId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(userId, nameof(userId));
+        await using var connection = await open(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(Command("SELECT COUNT(*) FROM message_queue WHERE user_id = @userId",
+            new { userId }, null, cancellationToken));
+    }
+}
