@@ -13,8 +13,16 @@ namespace SocketIoServer.Chat.Storage;
 /// changes (so messages of one conversation are stored one at a time, in time order, and never by a member removed
 /// meanwhile).
 /// </summary>
-internal sealed partial class PostgresChatStore : IChatStore, IDisposable
+internal sealed partial class PostgresChatStore : SqlChatStoreBase<DateTime, PostgresTime>, IChatStore, IDisposable
 {
+    protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
+
+    protected override StoreClock Clock => _clock;
+
+    protected override ObjectIdGenerator Ids => _ids;
+
+    protected override string IdOrder => "id COLLATE \"C\"";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreClock _clock;
     private readonly ObjectIdGenerator _ids;

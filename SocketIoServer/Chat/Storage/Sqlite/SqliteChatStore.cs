@@ -12,8 +12,16 @@ namespace SocketIoServer.Chat.Storage;
 /// the read-then-write steps inside it see no concurrent change and never fail half-way on a lock upgrade.
 /// </summary>
 /// <remarks>Microsoft.Data.Sqlite runs its async methods synchronously; a query blocks its thread for its (short) duration.</remarks>
-internal sealed partial class SqliteChatStore : IChatStore, IDisposable
+internal sealed partial class SqliteChatStore : SqlChatStoreBase<long, SqliteTime>, IChatStore, IDisposable
 {
+    protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
+
+    protected override StoreClock Clock => _clock;
+
+    protected override ObjectIdGenerator Ids => _ids;
+
+    protected override string IdOrder => "id";
+
     private readonly string _connectionString;
     private readonly string _openPragmas;
     private readonly StoreClock _clock;

@@ -4,78 +4,85 @@ using Dapper;
 namespace SocketIoServer.Chat.Storage;
 
 /// <summary>
-/// Seed 003's notifications and the offline queue's writes and counts, the same statements on both SQL backends: a
-/// backend gives its connections, its time type (<typeparamref name="TClock"/>) and how its ids sort byte by byte
-/// (<paramref name="idOrder"/>; PostgreSQL's default collation would not). Taking the queue stays in each backend,
-/// which locks differently.
+/// What both SQL stores do with the same statements: today seed 003's notifications and the offline queue's writes and
+/// counts. A backend gives its connections, its time type (<typeparamref name="TClock"/>) and how its ids sort byte
+/// by byte (<see cref="IdOrder"/>; PostgreSQL's default collation would not). Taking the queue stays in each backend,
+/// which locks differently; so do the other flows, whose statements differ (RETURNING, locking, batching).
 /// </summary>
-internal sealed class SqlNotifications<TTime, TClock>(
-    Func<CancellationToken, Task<DbConnection>> open, StoreClock clock, ObjectIdGenerator ids, string idOrder)
-    where TTime : struct where TClock : IStoreTime<TTime>
+internal abstract class SqlChatStoreBase<TTime, TClock> where TTime : struct where TClock : IStoreTime<TTime>
 {
+    protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    protected abstract StoreClock Clock { get; }
+
+    protected abstract ObjectIdGenerator Ids { get; }
+
+    /// <summary>The ORDER BY term that sorts ids as bytes.</summary>
+    protected abstract string IdOrder { get; }
+
     private const string Columns = "id AS Id, user_id AS UserId, type AS Type, priority AS Priority, title AS Title, " +
         "message AS Message, data AS DataJson, action_url AS ActionUrl, created_at AS CreatedAt, read_at AS ReadAt";
 
     // read ones are kept only ReadRetention after they were read: every read leaves the older ones out
     private const string Visible = "(read_at IS NULL OR read_at > @cutoff)";
 
-    private object Now() => TClock.Parameter(clock.Now());
+    private object Now() => TClock.Parameter(Clock.Now());
 
-    private object Cutoff() => TClock.Parameter(clock.Now() - NotificationKinds.ReadRetention);
+    private object Cutoff() => TClock.Parameter(Clock.Now() - NotificationKinds.ReadRetention);
 
     private static CommandDefinition Command(string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
-    public async Task<Notification> CreateAsync(NewNotification notification, CancellationToken cancellationToken)
+    public async Task<Notification> CreateNotificationAsync(NewNotification notification, CancellationToken cancellationToken)
     {
         StoreArguments.NewNotification(notification);
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<NotificationRow<TTime, TClock>>(Command($"""
             INSERT INTO notifications (id, user_id, type, priority, title, message, data, action_url, created_at)
             VALUES (@id, @UserId, @Type, @Priority, @Title, @Message, @DataJson, @ActionUrl, @now)
             RETURNING {Columns}
-            """, new { id = ids.Next(), notification.UserId, notification.Type, notification.Priority, notification.Title, notification.Message,
+            """, new { id = Ids.Next(), notification.UserId, notification.Type, notification.Priority, notification.Title, notification.Message,
             notification.DataJson, notification.ActionUrl, now = Now() }, null, cancellationToken));
         return row.ToNotification();
     }
 
-    public async Task<IReadOnlyList<Notification>> ListAsync(string userId, bool unreadOnly, string? type, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Notification>> ListNotificationsAsync(string userId, bool unreadOnly, string? type, int limit, CancellationToken cancellationToken)
     {
         StoreArguments.Id(userId, nameof(userId));
         StoreArguments.NotificationLimit(limit);
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<NotificationRow<TTime, TClock>>(Command($"""
             SELECT {Columns} FROM notifications
             WHERE user_id = @userId AND {Visible} {(unreadOnly ? "AND read_at IS NULL" : "")} {(type is null ? "" : "AND type = @type")}
-            ORDER BY created_at DESC, {idOrder} DESC LIMIT @limit
+            ORDER BY created_at DESC, {IdOrder} DESC LIMIT @limit
             """, new { userId, type, limit, cutoff = Cutoff() }, null, cancellationToken));
         return rows.Select(r => r.ToNotification()).ToList();
     }
 
-    public async Task<int> CountUnreadAsync(string userId, CancellationToken cancellationToken)
+    public async Task<int> CountUnreadNotificationsAsync(string userId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(userId, nameof(userId));
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(Command("SELECT COUNT(*) FROM notifications WHERE user_id = @userId AND read_at IS NULL",
             new { userId }, null, cancellationToken));
     }
 
-    public async Task<Notification?> GetAsync(string userId, string notificationId, CancellationToken cancellationToken)
+    public async Task<Notification?> GetNotificationAsync(string userId, string notificationId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(userId, nameof(userId));
         StoreArguments.Id(notificationId, nameof(notificationId));
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<NotificationRow<TTime, TClock>>(Command(
             $"SELECT {Columns} FROM notifications WHERE id = @notificationId AND user_id = @userId AND {Visible}",
             new { userId, notificationId, cutoff = Cutoff() }, null, cancellationToken));
         return row?.ToNotification();
     }
 
-    public async Task<Notification?> MarkReadAsync(string userId, string notificationId, CancellationToken cancellationToken)
+    public async Task<Notification?> MarkNotificationReadAsync(string userId, string notificationId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(userId, nameof(userId));
         StoreArguments.Id(notificationId, nameof(notificationId));
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<NotificationRow<TTime, TClock>>(Command($"""
             UPDATE notifications SET read_at = COALESCE(read_at, @now)
             WHERE id = @notificationId AND user_id = @userId AND {Visible}
@@ -84,34 +91,34 @@ internal sealed class SqlNotifications<TTime, TClock>(
         return row?.ToNotification();
     }
 
-    public async Task<int> MarkAllReadAsync(string userId, CancellationToken cancellationToken)
+    public async Task<int> MarkAllNotificationsReadAsync(string userId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(userId, nameof(userId));
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(Command("UPDATE notifications SET read_at = @now WHERE user_id = @userId AND read_at IS NULL",
             new { userId, now = Now() }, null, cancellationToken));
     }
 
-    public async Task<bool> DeleteAsync(string userId, string notificationId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteNotificationAsync(string userId, string notificationId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(userId, nameof(userId));
         StoreArguments.Id(notificationId, nameof(notificationId));
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(Command($"DELETE FROM notifications WHERE id = @notificationId AND user_id = @userId AND {Visible}",
             new { userId, notificationId, cutoff = Cutoff() }, null, cancellationToken)) > 0;
     }
 
-    public async Task<int> DeleteAllAsync(string userId, CancellationToken cancellationToken)
+    public async Task<int> DeleteAllNotificationsAsync(string userId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(userId, nameof(userId));
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(Command($"DELETE FROM notifications WHERE user_id = @userId AND {Visible}",
             new { userId, cutoff = Cutoff() }, null, cancellationToken));
     }
 
-    public async Task<int> PurgeReadAsync(CancellationToken cancellationToken)
+    public async Task<int> PurgeReadNotificationsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(Command("DELETE FROM notifications WHERE read_at IS NOT NULL AND read_at <= @cutoff",
             new { cutoff = Cutoff() }, null, cancellationToken));
     }
@@ -121,7 +128,7 @@ internal sealed class SqlNotifications<TTime, TClock>(
         StoreArguments.Id(messageId, nameof(messageId));
         var users = StoreArguments.Ids(userIds, nameof(userIds));
         if (users.Length == 0) return;
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = Now();
         foreach (var userId in users)
@@ -137,7 +144,7 @@ internal sealed class SqlNotifications<TTime, TClock>(
     public async Task<int> CountQueuedMessagesAsync(string userId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(userId, nameof(userId));
-        await using var connection = await open(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(Command("SELECT COUNT(*) FROM message_queue WHERE user_id = @userId",
             new { userId }, null, cancellationToken));
     }
