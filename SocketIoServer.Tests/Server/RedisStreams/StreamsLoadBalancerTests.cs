@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using SocketIoServer.Server.Adapters.Redis;
 using SocketIoServer.Tests.Infrastructure;
@@ -16,6 +17,8 @@ namespace SocketIoServer.Tests.Server.RedisStreams;
 [NonParallelizable]
 public sealed class StreamsLoadBalancerTests
 {
+    private const string Room = "room-behind-nginx";
+
     [Test]
     public async Task AClientBehindNginx_WhoseNodeIsKilled_RecoversOnTheOtherNode()
     {
@@ -25,19 +28,21 @@ public sealed class StreamsLoadBalancerTests
         await using var a = nodes[0];
         await using var b = nodes[1];
         await using var proxy = await NginxProxy.StartAsync(a.Url, b.Url);
-        await using var client = await NodePeer.StartClientAsync(proxy.Url, "r");
+        await using var client = await NodePeer.StartClientAsync(proxy.Url, Room);
         var (doomed, survivor) = await NodeBehindAsync(proxy, a, b) == a ? (a, b) : (b, a);
         await using var sender = await TestClient.ConnectAsync(survivor.Url, ClientTransport.WebSocket);
 
-        await sender.EmitAsync("room-broadcast", "r", "before");
+        await sender.EmitAsync("room-broadcast", Room, "before");
         await UntilAsync(client, s => Heard(s).Contains("before"), "the first event");
-        // the nodes save their live sockets' sessions every second: wait until both sockets' are in Redis
+        // the nodes save their live sockets' sessions every second: wait until the client's is in Redis with its room
         await using var connection = await ConnectionMultiplexer.ConnectAsync(RedisAdapterFactory.ToConfiguration(redis.Url));
         var server = connection.GetServers()[0];
-        await TestWait.UntilAsync(() => server.Keys(pattern: "sio:session:*").Count() >= 2, "the sessions saved while connected");
+        await TestWait.UntilAsync(() => server.Keys(pattern: "sio:session:*").Any(key =>
+            connection.GetDatabase().StringGet(key) is { IsNullOrEmpty: false } saved
+            && Encoding.UTF8.GetString(Convert.FromBase64String(saved!)).Contains(Room, StringComparison.Ordinal)), "the client's session saved with its room");
 
         await doomed.KillAsync();
-        for (var i = 1; i <= 3; i++) await sender.EmitAsync("room-broadcast", "r", "missed " + i);
+        for (var i = 1; i <= 3; i++) await sender.EmitAsync("room-broadcast", Room, "missed " + i);
         var state = await UntilAsync(client, s => s["connects"]!.AsArray().Count == 2, "the client's reconnection through nginx", TimeSpan.FromSeconds(30));
 
         var connects = state["connects"]!.AsArray();
@@ -47,7 +52,7 @@ public sealed class StreamsLoadBalancerTests
             Assert.That(connects[1]!["id"]!.GetValue<string>(), Is.EqualTo(connects[0]!["id"]!.GetValue<string>()), "the same socket");
         });
         await UntilAsync(client, s => Heard(s).Contains("missed 3"), "the missed events");
-        await sender.EmitAsync("room-broadcast", "r", "after");
+        await sender.EmitAsync("room-broadcast", Room, "after");
         state = await UntilAsync(client, s => Heard(s).Contains("after"), "a live event on the new node");
         Assert.That(Heard(state), Is.EqualTo(new[] { "before", "missed 1", "missed 2", "missed 3", "after" }), "in order, once");
     }
