@@ -4,12 +4,12 @@ using Dapper;
 namespace SocketIoServer.Chat.Storage;
 
 /// <summary>
-/// What both SQL stores do with the same statements: today seed 003's notifications and the offline queue's writes and
-/// counts. A backend gives its connections, its time type (<typeparamref name="TClock"/>) and how its ids sort byte
-/// by byte (<see cref="IdOrder"/>; PostgreSQL's default collation would not). Taking the queue stays in each backend,
+/// What both SQL stores do with the same statements: today seed 003's notifications, the offline queue's writes and
+/// counts, and the e-mail outbox's updates and listing (SqlChatStoreBase.Outbox.cs). A backend gives its connections, its time type (<typeparamref name="TClock"/>) and how text sorts byte
+/// by byte (<see cref="Bytewise"/>; PostgreSQL's default collation would not). Taking the queue stays in each backend,
 /// which locks differently; so do the other flows, whose statements differ (RETURNING, locking, batching).
 /// </summary>
-internal abstract class SqlChatStoreBase<TTime, TClock> where TTime : struct where TClock : IStoreTime<TTime>
+internal abstract partial class SqlChatStoreBase<TTime, TClock> where TTime : struct where TClock : IStoreTime<TTime>
 {
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
@@ -17,8 +17,8 @@ internal abstract class SqlChatStoreBase<TTime, TClock> where TTime : struct whe
 
     protected abstract ObjectIdGenerator Ids { get; }
 
-    /// <summary>The ORDER BY term that sorts ids as bytes.</summary>
-    protected abstract string IdOrder { get; }
+    /// <summary>The ORDER BY term that sorts a text column as bytes.</summary>
+    protected abstract string Bytewise(string column);
 
     private const string Columns = "id AS Id, user_id AS UserId, type AS Type, priority AS Priority, title AS Title, " +
         "message AS Message, data AS DataJson, action_url AS ActionUrl, created_at AS CreatedAt, read_at AS ReadAt";
@@ -54,7 +54,7 @@ internal abstract class SqlChatStoreBase<TTime, TClock> where TTime : struct whe
         var rows = await connection.QueryAsync<NotificationRow<TTime, TClock>>(Command($"""
             SELECT {Columns} FROM notifications
             WHERE user_id = @userId AND {Visible} {(unreadOnly ? "AND read_at IS NULL" : "")} {(type is null ? "" : "AND type = @type")}
-            ORDER BY created_at DESC, {IdOrder} DESC LIMIT @limit
+            ORDER BY created_at DESC, {Bytewise("id")} DESC LIMIT @limit
             """, new { userId, type, limit, cutoff = Cutoff() }, null, cancellationToken));
         return rows.Select(r => r.ToNotification()).ToList();
     }

@@ -4,10 +4,6 @@ namespace SocketIoServer.Chat.Storage;
 
 internal sealed partial class PostgresChatStore
 {
-    private const string OutboxColumns = "id AS Id, message_id AS MessageId, conversation_id AS ConversationId, recipient_id AS RecipientId, " +
-        "subject AS Subject, body AS Body, created_at AS CreatedAt, attempts AS Attempts, next_attempt_at AS NextAttemptAt, sent_at AS SentAt, " +
-        "last_error AS LastError";
-
     public async Task<int> EnqueueEmailsAsync(IReadOnlyCollection<NewOutboxEmail> emails, CancellationToken cancellationToken)
     {
         var list = OutboxArguments.Emails(emails);
@@ -42,32 +38,5 @@ internal sealed partial class PostgresChatStore
             RETURNING {OutboxColumns}
             """, new { now, until = now + lease, limit }, null, cancellationToken));
         return rows.OrderBy(r => r.NextAttemptAt).ThenBy(r => r.Id).Select(r => r.ToEmail()).ToList();
-    }
-
-    public async Task<bool> MarkEmailSentAsync(long emailId, CancellationToken cancellationToken)
-    {
-        var now = _clock.Now();
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(Command("UPDATE email_outbox SET sent_at = @now, last_error = NULL WHERE id = @emailId AND sent_at IS NULL",
-            new { emailId, now }, null, cancellationToken)) > 0;
-    }
-
-    public async Task<bool> MarkEmailFailedAsync(long emailId, string error, DateTimeOffset retryAt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(Command(
-            "UPDATE email_outbox SET last_error = @error, next_attempt_at = @retryAt WHERE id = @emailId AND sent_at IS NULL",
-            new { emailId, error, retryAt = StoreClock.Truncate(retryAt) }, null, cancellationToken)) > 0;
-    }
-
-    public async Task<IReadOnlyList<OutboxEmail>> ListEmailsAsync(string messageId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(messageId, nameof(messageId));
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<PostgresOutboxRow>(Command(
-            $"SELECT {OutboxColumns} FROM email_outbox WHERE message_id = @messageId ORDER BY recipient_id COLLATE \"C\"",
-            new { messageId }, null, cancellationToken));
-        return rows.Select(r => r.ToEmail()).ToList();
     }
 }

@@ -21,7 +21,7 @@ internal sealed partial class PostgresChatStore : SqlChatStoreBase<DateTime, Pos
 
     protected override ObjectIdGenerator Ids => _ids;
 
-    protected override string IdOrder => "id COLLATE \"C\"";
+    protected override string Bytewise(string column) => column + " COLLATE \"C\"";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreClock _clock;

@@ -20,7 +20,7 @@ internal sealed partial class SqliteChatStore : SqlChatStoreBase<long, SqliteTim
 
     protected override ObjectIdGenerator Ids => _ids;
 
-    protected override string IdOrder => "id";
+    protected override string Bytewise(string column) => column;
 
     private readonly string _connectionString;
     private readonly string _openPragmas;
