@@ -119,7 +119,7 @@ kill "$server_pid" "${chat_pids[@]}" 2>/dev/null; wait "$server_pid" "${chat_pid
 pg_test_stop
 redis_test_stop
 smtp_sink_stop
-grep -E "^not ok" -A 12 "$ARTIFACTS/js.tap" | head -120 >&2 || true
+grep -E "^ *not ok" -A 14 "$ARTIFACTS/js.tap" | head -160 >&2 || true
 js_passed=$(grep -E "^# pass " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
 js_failed=$(grep -E "^# fail " "$ARTIFACTS/js.tap" | tail -1 | awk '{print $3}')
 js_passed=${js_passed:-0}; js_failed=${js_failed:-0}
