@@ -2,7 +2,7 @@
 import { describe, test, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import {
-  MODES, TEST_TIMEOUT, Tracker, Manager, clientOptions, connect, askAll, waitFor, serverDisconnectReason, sleep,
+  MODES, TEST_TIMEOUT, Tracker, Manager, clientOptions, connect, askAll, waitFor, serverDisconnectReason, sleep, eventually,
 } from "../lib/helpers.mjs";
 
 for (const mode of MODES) {
@@ -121,8 +121,9 @@ for (const mode of MODES) {
       const socket = await connect(tracker, mode);
       let pings = 0;
       socket.io.engine.on("ping", () => pings++);
-      await sleep(2500);
-      assert.ok(pings >= 2, `saw ${pings} pings in 2.5 s with a 1 s pingInterval`);
+      await sleep(2500); // past pingInterval + pingTimeout (1 s + 1 s on the interop server)
+      // a second ping may come late on a busy machine; what matters is that the connection lived past 2 s
+      await eventually(() => (pings >= 2 ? pings : undefined), 3000, "a second ping");
       assert.equal(socket.connected, true);
       assert.deepEqual(await askAll(socket, "message-with-ack", "alive"), ["alive"]);
       assert.equal(socket.io.engine.transport.name, mode.expectedTransport);

@@ -211,7 +211,8 @@ for (const mode of V2_MODES) {
       let pongs = 0;
       socket.io.engine.on("pong", () => pongs++);
       await sleep(2600); // the interop server: pingInterval 1000, pingTimeout 1000
-      assert.ok(pongs >= 2, `pongs: ${pongs}`);
+      // a second pong may come late on a busy machine; what matters is that the connection lived past 2 s
+      await eventually(() => (pongs >= 2 ? pongs : undefined), 3000, `a second pong (pongs: ${pongs})`);
       assert.equal(socket.connected, true);
       assert.deepEqual(await askV2(socket, "message-with-ack", "alive"), ["alive"]);
     });
