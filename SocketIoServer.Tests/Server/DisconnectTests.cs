@@ -252,7 +252,8 @@ public sealed class DisconnectTests
         var started = System.Diagnostics.Stopwatch.StartNew();
         await silent.Closed.Within("the connect timeout", TimeSpan.FromSeconds(5));
         Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)));
-        Assert.That(app.Io.Engine.ClientsCount, Is.EqualTo(1), "only the joined connection remains");
+        // the client may see the close frame a moment before the server has forgotten the session
+        Assert.That(() => app.Io.Engine.ClientsCount, Is.EqualTo(1).After(2000, 20), "only the joined connection remains");
         await Task.Delay(700);
         Assert.That(joined.Closed.IsCompleted, Is.False, "a connection that joined a namespace is kept");
     }

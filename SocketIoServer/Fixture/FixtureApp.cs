@@ -24,12 +24,13 @@ public static class FixtureApp
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // the cluster's Redis connection, made before the server starts and closed after it stopped
-        var redis = options.RedisUrl is { } redisUrl ? RedisAdapterFactory.Connect(redisUrl) : null;
+        var redis = options.RedisUrl is { } redisUrl ? RedisAdapterFactory.Connect(redisUrl, new() { Key = options.RedisKey }) : null;
         // (made before the host, so its log, of stream entries skipped and reads retried, goes to a console logger of its
         // own, disposed with the app)
         var streamsLogs = options.RedisStreamsUrl is null ? null : LoggerFactory.Create(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         var streams = options.RedisStreamsUrl is { } streamsUrl
-            ? RedisStreamsAdapterFactory.Connect(streamsUrl, logger: streamsLogs!.CreateLogger<RedisStreamsAdapterFactory>())
+            ? RedisStreamsAdapterFactory.Connect(streamsUrl, new() { StreamName = options.RedisKey, ChannelPrefix = options.RedisKey },
+                streamsLogs!.CreateLogger<RedisStreamsAdapterFactory>())
             : null;
         builder.Services.AddSocketIo(o =>
         {

@@ -34,6 +34,12 @@ internal sealed record FixtureOptions
     /// <summary>Join a cluster through the Redis Streams adapter (compatible with <c>@socket.io/redis-streams-adapter</c>) at this URL.</summary>
     public string? RedisStreamsUrl { get; init; }
 
+    /// <summary>
+    /// The cluster's name in Redis (<c>--redis-key</c>): the pub/sub adapter's <c>key</c>, the streams adapter's stream
+    /// name and channel prefix. Default <c>socket.io</c>, as in Node.js; different names let clusters share one Redis.
+    /// </summary>
+    public string RedisKey { get; init; } = "socket.io";
+
     /// <summary>WebSocket permessage-deflate on, threshold 1024 bytes (HTTP compression of polling responses is always on).</summary>
     public bool Compression { get; init; }
 
@@ -72,11 +78,14 @@ internal sealed record FixtureOptions
                 "--parser" => options with { Parser = ParserNamed(Value()) },
                 "--redis" => options with { RedisUrl = RedisUrlOf(Value(), flag) },
                 "--redis-streams" => options with { RedisStreamsUrl = RedisUrlOf(Value(), flag) },
+                "--redis-key" => options with { RedisKey = RedisKeyOf(Value(), flag) },
                 _ => throw new ArgumentException($"unknown fixture flag '{flag}'"),
             };
         }
         if (options.RedisUrl is not null && options.RedisStreamsUrl is not null)
             throw new ArgumentException("--redis and --redis-streams: a fixture joins one cluster, through one adapter");
+        if (options.RedisKey != "socket.io" && options.RedisUrl is null && options.RedisStreamsUrl is null)
+            throw new ArgumentException("--redis-key names a cluster: it needs --redis or --redis-streams");
         return options;
     }
 
@@ -86,6 +95,12 @@ internal sealed record FixtureOptions
         "default" or "json" => JsonPacketParser.Instance,
         _ => throw new ArgumentException($"--parser: '{name}' is not a parser (msgpack, or default for JSON)"),
     };
+
+    // a key printable and without spaces, so that it is the same channel name in redis-cli, Node.js and here
+    private static string RedisKeyOf(string value, string flag) =>
+        value.Length is > 0 and <= 200 && value.All(c => c > ' ' && c < '\x7f')
+            ? value
+            : throw new ArgumentException($"{flag}: '{value}' is not a key (1 to 200 printable ASCII characters, no spaces)");
 
     private static string RedisUrlOf(string value, string flag) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "redis" or "rediss"

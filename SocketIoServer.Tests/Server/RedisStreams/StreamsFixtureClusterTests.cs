@@ -76,6 +76,23 @@ public sealed class StreamsFixtureClusterTests
         Assert.That((await listener.Events.WaitAsync("room-broadcast")).ArgsJson, Is.EqualTo("""["hello",1]"""), "no offset without --recovery");
     }
 
+    [Test]
+    public async Task TheRedisKey_NamesTheStream()
+    {
+        await using var redis = new PrivateRedis();
+        await redis.StartAsync();
+        await using var one = await FixtureProcess.StartAsync("--redis-streams", redis.Url, "--redis-key", "blue");
+        await using var two = await FixtureProcess.StartAsync("--redis-streams", redis.Url, "--redis-key", "blue");
+        await using var listener = await TestClient.ConnectAsync(one.Url, ClientTransport.WebSocket, "/", null, "room-broadcast");
+        await using var speaker = await TestClient.ConnectAsync(two.Url, ClientTransport.WebSocket);
+        await listener.EmitWithAckAsync("join-room", "r");
+        await speaker.EmitAsync("room-broadcast", "r", "hello");
+        Assert.That((await listener.Events.WaitAsync("room-broadcast")).ArgsJson, Is.EqualTo("""["hello"]"""));
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(RedisAdapterFactory.ToConfiguration(redis.Url));
+        Assert.That(await connection.GetDatabase().KeyTypeAsync("blue"), Is.EqualTo(RedisType.Stream), "the stream is named by --redis-key");
+        Assert.That(await connection.GetDatabase().KeyExistsAsync("socket.io"), Is.False);
+    }
+
     [TestCase("http://localhost:6379")]
     [TestCase("localhost")]
     public void ABadRedisStreamsUrl_IsRefusedByName(string url)
