@@ -1,13 +1,16 @@
+using System.Data;
 using System.Data.Common;
 using Dapper;
 
 namespace SocketIoServer.Chat.Storage;
 
 /// <summary>
-/// What both SQL stores do with the same statements: today seed 003's notifications, the offline queue's writes and
-/// counts, and the e-mail outbox's updates and listing (SqlChatStoreBase.Outbox.cs). A backend gives its connections, its time type (<typeparamref name="TClock"/>) and how text sorts byte
-/// by byte (<see cref="Bytewise"/>; PostgreSQL's default collation would not). Taking the queue stays in each backend,
-/// which locks differently; so do the other flows, whose statements differ (RETURNING, locking, batching).
+/// What both SQL stores do with the same statements: users (SqlChatStoreBase.Users.cs), reading messages
+/// (SqlChatStoreBase.Messages.cs), seed 003's notifications, the offline queue's writes and counts, and the e-mail
+/// outbox's updates and listing (SqlChatStoreBase.Outbox.cs). A backend gives its connections, its time type
+/// (<typeparamref name="TClock"/>), how text sorts byte by byte (<see cref="Bytewise"/>; PostgreSQL's default collation
+/// would not), how a list parameter is matched and how a read snapshot begins. Taking the queue stays in each backend,
+/// which locks differently; so do the other writes, whose statements differ (RETURNING, locking, batching).
 /// </summary>
 internal abstract partial class SqlChatStoreBase<TTime, TClock> where TTime : struct where TClock : IStoreTime<TTime>
 {
@@ -20,17 +23,23 @@ internal abstract partial class SqlChatStoreBase<TTime, TClock> where TTime : st
     /// <summary>The ORDER BY term that sorts a text column as bytes.</summary>
     protected abstract string Bytewise(string column);
 
+    /// <summary>The condition "<paramref name="column"/> is one of the array parameter <paramref name="parameter"/>".</summary>
+    protected abstract string InList(string column, string parameter);
+
+    /// <summary>A read-only snapshot for the several queries of one read.</summary>
+    protected abstract ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken);
+
     private const string Columns = "id AS Id, user_id AS UserId, type AS Type, priority AS Priority, title AS Title, " +
         "message AS Message, data AS DataJson, action_url AS ActionUrl, created_at AS CreatedAt, read_at AS ReadAt";
 
     // read ones are kept only ReadRetention after they were read: every read leaves the older ones out
     private const string Visible = "(read_at IS NULL OR read_at > @cutoff)";
 
-    private object Now() => TClock.Parameter(Clock.Now());
+    protected object Now() => TClock.Parameter(Clock.Now());
 
     private object Cutoff() => TClock.Parameter(Clock.Now() - NotificationKinds.ReadRetention);
 
-    private static CommandDefinition Command(string sql, object? parameters, DbTransaction? transaction, CancellationToken cancellationToken) =>
+    protected static CommandDefinition Command(string sql, object? parameters, IDbTransaction? transaction, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
     public async Task<Notification> CreateNotificationAsync(NewNotification notification, CancellationToken cancellationToken)

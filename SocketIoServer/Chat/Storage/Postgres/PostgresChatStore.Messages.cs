@@ -10,7 +10,7 @@ internal sealed partial class PostgresChatStore
     {
         StoreArguments.NewMessage(message);
         await using var connection = await OpenAsync(cancellationToken);
-        if (await FindByClientIdAsync(connection, message, cancellationToken) is { } stored) return Duplicate(message, stored);
+        if (await FindByClientIdAsync(connection, null, message, cancellationToken) is { } stored) return Duplicate(message, stored);
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Lock the conversation first: inserts into one conversation then run one at a time, so a message's time is
@@ -30,12 +30,12 @@ internal sealed partial class PostgresChatStore
             INSERT INTO messages AS m (id, conversation_id, sender_id, body, client_id, created_at)
             VALUES (@id, @ConversationId, @SenderId, @Body, @ClientId, @createdAt)
             ON CONFLICT (sender_id, client_id) DO NOTHING
-            RETURNING {PostgresColumns.Message}
+            RETURNING {StoreColumns.Message}
             """, new { id, message.ConversationId, message.SenderId, message.Body, message.ClientId, createdAt }, transaction, cancellationToken));
         if (row is null)
         {
             await transaction.RollbackAsync(cancellationToken);
-            stored = await FindByClientIdAsync(connection, message, cancellationToken)
+            stored = await FindByClientIdAsync(connection, null, message, cancellationToken)
                 ?? throw new InvalidOperationException("a message conflicted on its client id, yet none is stored under it");
             return Duplicate(message, stored);
         }
@@ -53,53 +53,6 @@ internal sealed partial class PostgresChatStore
         return row?.ToMessage();
     }
 
-    public async Task<MessagePage> ListMessagesAsync(string conversationId, string readerId, MessageQuery query, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(conversationId, nameof(conversationId));
-        StoreArguments.Id(readerId, nameof(readerId));
-        ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginReadAsync(connection, cancellationToken);
-        if (!await IsMemberAsync(connection, transaction, conversationId, readerId, cancellationToken)) return MessagePage.NotMember;
-
-        var sql = new StringBuilder($"SELECT {PostgresColumns.Message} FROM messages m WHERE m.conversation_id = @conversationId");
-        var parameters = new DynamicParameters(new { conversationId, limit = query.Limit });
-        if (query.AfterMessageId is { } afterId)
-        {
-            var after = await FindMessageAsync(connection, transaction, afterId, cancellationToken);
-            if (after is null || after.ConversationId != conversationId) return MessagePage.AfterMessageNotFound;
-            sql.Append(" AND (m.created_at, m.seq) > (@afterCreatedAt, @afterSeq)");
-            parameters.AddDynamicParams(new { afterCreatedAt = PostgresTime.From(after.CreatedAt), afterSeq = after.Seq });
-        }
-        else if (query.AfterTime is { } afterTime)
-        {
-            sql.Append(" AND m.created_at > @afterTime");
-            parameters.Add("afterTime", afterTime.ToUniversalTime());
-        }
-        if (!query.IncludeDeleted) sql.Append(" AND m.deleted_at IS NULL");
-        sql.Append(query.Latest ? " ORDER BY m.created_at DESC, m.seq DESC LIMIT @limit" : " ORDER BY m.created_at, m.seq LIMIT @limit");
-
-        var rows = (await connection.QueryAsync<PostgresMessageRow>(Command(sql.ToString(), parameters, transaction, cancellationToken)))
-            .Select(r => r.ToMessage()).ToList();
-        if (query.Latest) rows.Reverse();
-        return new MessagePage(MessagePageStatus.Ok, rows);
-    }
-
-    public async Task<IReadOnlyList<ChatMessage>> ListMessagesSinceAsync(string userId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        StoreArguments.MissedLimit(limit);
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<PostgresMessageRow>(Command($"""
-            SELECT {PostgresColumns.Message} FROM messages m
-            JOIN conversation_members mine ON mine.conversation_id = m.conversation_id AND mine.user_id = @userId
-            WHERE m.created_at > @since AND m.deleted_at IS NULL
-            ORDER BY m.created_at, m.seq
-            LIMIT @limit
-            """, new { userId, since = since.ToUniversalTime(), limit }, null, cancellationToken));
-        return rows.Select(r => r.ToMessage()).ToList();
-    }
-
     public async Task<MessageDeletion> DeleteMessageAsync(string messageId, string userId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(messageId, nameof(messageId));
@@ -110,7 +63,7 @@ internal sealed partial class PostgresChatStore
         var deleted = await connection.QuerySingleOrDefaultAsync<PostgresMessageRow>(Command($"""
             UPDATE messages AS m SET deleted_at = @now
             WHERE m.id = @messageId AND m.sender_id = @userId AND m.deleted_at IS NULL
-            RETURNING {PostgresColumns.Message}
+            RETURNING {StoreColumns.Message}
             """, new { messageId, userId, now }, null, cancellationToken));
         if (deleted is not null) return new MessageDeletion(MessageDeletionStatus.Deleted, deleted.ToMessage());
         var row = await FindMessageAsync(connection, null, messageId, cancellationToken);
@@ -124,19 +77,6 @@ internal sealed partial class PostgresChatStore
         _log.DuplicateMessage(message.ClientId!, message.SenderId, stored.Id);
         return MessageInsertResult.Duplicate(stored.ToMessage());
     }
-
-    private static Task<PostgresMessageRow?> FindMessageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string messageId,
-        CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<PostgresMessageRow>(Command(
-            $"SELECT {PostgresColumns.Message} FROM messages m WHERE m.id = @messageId", new { messageId }, transaction, cancellationToken));
-
-    private static async Task<PostgresMessageRow?> FindByClientIdAsync(NpgsqlConnection connection, NewMessage message,
-        CancellationToken cancellationToken) =>
-        message.ClientId is null
-            ? null
-            : await connection.QuerySingleOrDefaultAsync<PostgresMessageRow>(Command(
-                $"SELECT {PostgresColumns.Message} FROM messages m WHERE m.sender_id = @SenderId AND m.client_id = @ClientId",
-                message, null, cancellationToken));
 
     private sealed class LastMessageRow
     {

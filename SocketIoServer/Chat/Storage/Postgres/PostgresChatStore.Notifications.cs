@@ -12,7 +12,7 @@ internal sealed partial class PostgresChatStore
         // one statement takes the entries: of two concurrent calls, each entry goes to one
         var rows = await connection.QueryAsync<PostgresMessageRow>(Command($"""
             WITH taken AS (DELETE FROM message_queue WHERE user_id = @userId RETURNING message_id, queued_at)
-            SELECT {PostgresColumns.Message} FROM taken q JOIN messages m ON m.id = q.message_id
+            SELECT {StoreColumns.Message} FROM taken q JOIN messages m ON m.id = q.message_id
             WHERE q.queued_at > @after AND m.deleted_at IS NULL
             ORDER BY m.created_at, m.seq
             """, new { userId, after = queuedAfter.ToUniversalTime() }, null, cancellationToken));

@@ -49,42 +49,6 @@ internal sealed partial class PostgresChatStore
         return rows.Select(r => r.ToCursor()).ToList();
     }
 
-    public async Task<MarkReadResult> MarkReadAsync(string userId, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        var ids = StoreArguments.Ids(messageIds, nameof(messageIds));
-        if (ids.Length == 0) return new MarkReadResult([], []);
-        var now = _clock.Now();
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // only messages of the user's conversations; a message marked before keeps its first time
-        await connection.ExecuteAsync(Command("""
-            INSERT INTO read_marks (message_id, user_id, conversation_id, read_at)
-            SELECT m.id, @userId, m.conversation_id, @now FROM messages m
-            JOIN conversation_members mine ON mine.conversation_id = m.conversation_id AND mine.user_id = @userId
-            WHERE m.id = ANY(@ids)
-            ON CONFLICT DO NOTHING
-            """, new { userId, now, ids }, transaction, cancellationToken));
-        var marks = (await connection.QueryAsync<PostgresReadMarkRow>(Command($"""
-            SELECT {PostgresColumns.ReadMark} FROM read_marks r
-            JOIN conversation_members mine ON mine.conversation_id = r.conversation_id AND mine.user_id = r.user_id
-            WHERE r.user_id = @userId AND r.message_id = ANY(@ids)
-            """, new { userId, ids }, transaction, cancellationToken))).ToDictionary(r => r.MessageId, r => r.ToMark());
-        await transaction.CommitAsync(cancellationToken);
-        return ReadMarks.Result(ids, marks);
-    }
-
-    public async Task<IReadOnlyList<ReadMark>> ListReadMarksAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
-    {
-        var ids = StoreArguments.Ids(messageIds, nameof(messageIds));
-        if (ids.Length == 0) return [];
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<PostgresReadMarkRow>(Command(
-            $"SELECT {PostgresColumns.ReadMark} FROM read_marks r WHERE r.message_id = ANY(@ids) ORDER BY r.message_id COLLATE \"C\", r.read_at, r.user_id COLLATE \"C\"",
-            new { ids }, null, cancellationToken));
-        return rows.Select(r => r.ToMark()).ToList();
-    }
-
     private static Task<PostgresReadCursorRow?> FindCursorAsync(NpgsqlConnection connection, string conversationId, string userId,
         CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<PostgresReadCursorRow>(Command(

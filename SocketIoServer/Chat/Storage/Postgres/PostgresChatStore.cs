@@ -23,6 +23,16 @@ internal sealed partial class PostgresChatStore : SqlChatStoreBase<DateTime, Pos
 
     protected override string Bytewise(string column) => column + " COLLATE \"C\"";
 
+    // NO KEY UPDATE, the lock an UPDATE of non-key columns takes: it queues writers of this conversation behind each
+    // other but does not hold up foreign-key checks (a read cursor or a member row naming the conversation)
+    protected override string ConversationRowLock => " FOR NO KEY UPDATE";
+
+    protected override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
+    // REPEATABLE READ: the several queries of one read see one snapshot
+    protected override async ValueTask<System.Data.Common.DbTransaction> BeginReadAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreClock _clock;
     private readonly ObjectIdGenerator _ids;
@@ -87,6 +97,4 @@ internal sealed partial class PostgresChatStore : SqlChatStoreBase<DateTime, Pos
         return _dataSource.OpenConnectionAsync(cancellationToken);
     }
 
-    private static CommandDefinition Command(string sql, object? parameters, IDbTransaction? transaction, CancellationToken cancellationToken) =>
-        new(sql, parameters, transaction, cancellationToken: cancellationToken);
 }

@@ -43,53 +43,6 @@ internal sealed partial class SqliteChatStore
         return row?.ToMessage();
     }
 
-    public async Task<MessagePage> ListMessagesAsync(string conversationId, string readerId, MessageQuery query, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(conversationId, nameof(conversationId));
-        StoreArguments.Id(readerId, nameof(readerId));
-        ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = BeginRead(connection);
-        if (!await IsMemberAsync(connection, transaction, conversationId, readerId, cancellationToken)) return MessagePage.NotMember;
-
-        var sql = new StringBuilder($"SELECT {SqliteColumns.Message} FROM messages m WHERE m.conversation_id = @conversationId");
-        var parameters = new DynamicParameters(new { conversationId, limit = query.Limit });
-        if (query.AfterMessageId is { } afterId)
-        {
-            var after = await FindMessageAsync(connection, transaction, afterId, cancellationToken);
-            if (after is null || after.ConversationId != conversationId) return MessagePage.AfterMessageNotFound;
-            sql.Append(" AND (m.created_at, m.seq) > (@afterCreatedAt, @afterSeq)");
-            parameters.AddDynamicParams(new { afterCreatedAt = after.CreatedAt, afterSeq = after.Seq });
-        }
-        else if (query.AfterTime is { } afterTime)
-        {
-            sql.Append(" AND m.created_at > @afterTime");
-            parameters.Add("afterTime", SqliteTime.To(afterTime));
-        }
-        if (!query.IncludeDeleted) sql.Append(" AND m.deleted_at IS NULL");
-        sql.Append(query.Latest ? " ORDER BY m.created_at DESC, m.seq DESC LIMIT @limit" : " ORDER BY m.created_at, m.seq LIMIT @limit");
-
-        var rows = (await connection.QueryAsync<SqliteMessageRow>(Command(sql.ToString(), parameters, transaction, cancellationToken)))
-            .Select(r => r.ToMessage()).ToList();
-        if (query.Latest) rows.Reverse();
-        return new MessagePage(MessagePageStatus.Ok, rows);
-    }
-
-    public async Task<IReadOnlyList<ChatMessage>> ListMessagesSinceAsync(string userId, DateTimeOffset since, int limit, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(userId, nameof(userId));
-        StoreArguments.MissedLimit(limit);
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SqliteMessageRow>(Command($"""
-            SELECT {SqliteColumns.Message} FROM messages m
-            JOIN conversation_members mine ON mine.conversation_id = m.conversation_id AND mine.user_id = @userId
-            WHERE m.created_at > @since AND m.deleted_at IS NULL
-            ORDER BY m.created_at, m.seq
-            LIMIT @limit
-            """, new { userId, since = SqliteTime.To(since), limit }, null, cancellationToken));
-        return rows.Select(r => r.ToMessage()).ToList();
-    }
-
     public async Task<MessageDeletion> DeleteMessageAsync(string messageId, string userId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(messageId, nameof(messageId));
@@ -108,16 +61,4 @@ internal sealed partial class SqliteChatStore
         return new MessageDeletion(MessageDeletionStatus.Deleted, row.ToMessage());
     }
 
-    private static Task<SqliteMessageRow?> FindMessageAsync(SqliteConnection connection, SqliteTransaction? transaction, string messageId,
-        CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<SqliteMessageRow>(Command(
-            $"SELECT {SqliteColumns.Message} FROM messages m WHERE m.id = @messageId", new { messageId }, transaction, cancellationToken));
-
-    private static async Task<SqliteMessageRow?> FindByClientIdAsync(SqliteConnection connection, SqliteTransaction transaction, NewMessage message,
-        CancellationToken cancellationToken) =>
-        message.ClientId is null
-            ? null
-            : await connection.QuerySingleOrDefaultAsync<SqliteMessageRow>(Command(
-                $"SELECT {SqliteColumns.Message} FROM messages m WHERE m.sender_id = @SenderId AND m.client_id = @ClientId",
-                message, transaction, cancellationToken));
 }

@@ -11,7 +11,7 @@ internal sealed partial class SqliteChatStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction();
         var rows = await connection.QueryAsync<SqliteMessageRow>(Command($"""
-            SELECT {SqliteColumns.Message} FROM message_queue q JOIN messages m ON m.id = q.message_id
+            SELECT {StoreColumns.Message} FROM message_queue q JOIN messages m ON m.id = q.message_id
             WHERE q.user_id = @userId AND q.queued_at > @after AND m.deleted_at IS NULL
             ORDER BY m.created_at, m.seq
             """, new { userId, after = SqliteTime.To(queuedAfter) }, transaction, cancellationToken));

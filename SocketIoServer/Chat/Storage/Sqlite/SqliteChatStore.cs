@@ -22,6 +22,16 @@ internal sealed partial class SqliteChatStore : SqlChatStoreBase<long, SqliteTim
 
     protected override string Bytewise(string column) => column;
 
+    // Dapper expands the array into IN (@ids1, @ids2, ...)
+    // write transactions (BEGIN IMMEDIATE) already run one at a time
+    protected override string ConversationRowLock => "";
+
+    protected override string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
+    // deferred: a read takes no write lock, and WAL gives it a snapshot of its own
+    protected override ValueTask<System.Data.Common.DbTransaction> BeginReadAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<System.Data.Common.DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
     private readonly string _connectionString;
     private readonly string _openPragmas;
     private readonly StoreClock _clock;
@@ -116,9 +126,4 @@ internal sealed partial class SqliteChatStore : SqlChatStoreBase<long, SqliteTim
         }
     }
 
-    /// <summary>A read-only transaction: one consistent snapshot for the several queries of one read.</summary>
-    private static SqliteTransaction BeginRead(SqliteConnection connection) => connection.BeginTransaction(deferred: true);
-
-    private static CommandDefinition Command(string sql, object? parameters, IDbTransaction? transaction, CancellationToken cancellationToken) =>
-        new(sql, parameters, transaction, cancellationToken: cancellationToken);
 }

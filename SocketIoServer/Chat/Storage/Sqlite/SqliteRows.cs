@@ -30,22 +30,12 @@ internal sealed class SqliteTime : IStoreTime<long>
     public static DateTimeOffset? From(long? value) => value is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 }
 
-/// <summary>Select lists whose aliases match the row classes' property names.</summary>
+/// <summary>The SQLite select lists besides the shared ones (<see cref="StoreColumns"/>).</summary>
 internal static class SqliteColumns
 {
-    public const string User = "id AS Id, display_name AS DisplayName, created_at AS CreatedAt, updated_at AS UpdatedAt, last_seen_at AS LastSeenAt";
-
-    public const string Conversation = "c.id AS Id, c.kind AS Kind, c.title AS Title, c.created_by AS CreatedBy, c.created_at AS CreatedAt, " +
-        "c.updated_at AS UpdatedAt, c.last_message_at AS LastMessageAt";
-
-    public const string Message = "m.seq AS Seq, m.id AS Id, m.conversation_id AS ConversationId, m.sender_id AS SenderId, m.body AS Body, " +
-        "m.client_id AS ClientId, m.created_at AS CreatedAt, m.deleted_at AS DeletedAt";
-
-    /// <summary><see cref="Message"/> without the table alias, for RETURNING (where SQLite allows no qualified names).</summary>
-    public static readonly string MessageReturning = Message.Replace("m.", "", StringComparison.Ordinal);
+    /// <summary><see cref="StoreColumns.Message"/> without the table alias, for RETURNING (where SQLite allows no qualified names).</summary>
+    public static readonly string MessageReturning = StoreColumns.Message.Replace("m.", "", StringComparison.Ordinal);
 
     public const string ReadCursor = "conversation_id AS ConversationId, user_id AS UserId, message_id AS MessageId, " +
         "message_created_at AS MessageCreatedAt, message_seq AS MessageSeq, read_at AS ReadAt";
-
-    public const string ReadMark = "r.message_id AS MessageId, r.conversation_id AS ConversationId, r.user_id AS UserId, r.read_at AS ReadAt";
 }
