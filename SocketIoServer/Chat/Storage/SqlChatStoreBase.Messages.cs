@@ -8,6 +8,14 @@ namespace SocketIoServer.Chat.Storage;
 // the statement or with a row lock, SQLite runs one writer at a time).
 internal abstract partial class SqlChatStoreBase<TTime, TClock>
 {
+    public async Task<ChatMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(messageId, nameof(messageId));
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var row = await FindMessageAsync(connection, null, messageId, cancellationToken);
+        return row?.ToMessage();
+    }
+
     public async Task<MessagePage> ListMessagesAsync(string conversationId, string readerId, MessageQuery query, CancellationToken cancellationToken)
     {
         StoreArguments.Id(conversationId, nameof(conversationId));

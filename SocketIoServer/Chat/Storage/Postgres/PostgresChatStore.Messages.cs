@@ -1,6 +1,4 @@
-using System.Text;
 using Dapper;
-using Npgsql;
 
 namespace SocketIoServer.Chat.Storage;
 
@@ -43,14 +41,6 @@ internal sealed partial class PostgresChatStore
             new { message.ConversationId, createdAt }, transaction, cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return MessageInsertResult.Inserted(row.ToMessage());
-    }
-
-    public async Task<ChatMessage?> GetMessageAsync(string messageId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(messageId, nameof(messageId));
-        await using var connection = await OpenAsync(cancellationToken);
-        var row = await FindMessageAsync(connection, null, messageId, cancellationToken);
-        return row?.ToMessage();
     }
 
     public async Task<MessageDeletion> DeleteMessageAsync(string messageId, string userId, CancellationToken cancellationToken)
