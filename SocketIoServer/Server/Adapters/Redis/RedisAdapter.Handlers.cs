@@ -78,7 +78,7 @@ public partial class RedisAdapter
                 case RedisRequestType.ServerSideEmit when !fromSelf:
                     OnServerSideEmit(request, requestId);
                     break;
-                case RedisRequestType.Broadcast when requestId is not null && !_ackRequests.ContainsKey(requestId):
+                case RedisRequestType.Broadcast when requestId is not null && !_requests.TryGetBroadcastAck(requestId, out _):
                     await OnBroadcastWithAckAsync(request, requestId);
                     break;
             }
@@ -141,7 +141,7 @@ public partial class RedisAdapter
         }
         if (response is null || ClusterJson.Text(response["requestId"]) is not { } requestId) return;
 
-        if (_ackRequests.TryGetValue(requestId, out var ack))
+        if (_requests.TryGetBroadcastAck(requestId, out var ack))
         {
             var type = response["type"] is JsonValue t && t.TryGetValue<int>(out var n) ? (RedisRequestType)n : (RedisRequestType)(-1);
             if (type == RedisRequestType.BroadcastClientCount && response["clientCount"] is JsonValue c && c.TryGetValue<int>(out var count))
@@ -150,6 +150,6 @@ public partial class RedisAdapter
                 ack.OnAck([response["packet"]?.DeepClone()]);
             return;
         }
-        if (_requests.TryGetValue(requestId, out var pending)) pending.Add(response);
+        _requests.TryAnswer(requestId, response);
     }
 }

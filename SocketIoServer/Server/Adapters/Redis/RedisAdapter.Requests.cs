@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using StackExchange.Redis;
 
@@ -8,10 +6,8 @@ namespace SocketIoServer.Server.Adapters.Redis;
 /// <summary>What this node asks of the others: the requests of <c>@socket.io/redis-adapter</c>, as JSON, as it sends them.</summary>
 public partial class RedisAdapter
 {
-    private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (Action<int> ClientCount, Action<JsonNode?[]> OnAck)> _ackRequests = new(StringComparer.Ordinal);
-
-    private static string NewRequestId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
+    // request ids of 3 random bytes (6 hex digits), as redis-adapter's uid2(6)
+    private readonly ClusterRequests _requests = new(idBytes: 3);
 
     private TimeSpan RequestsTimeout => _factory.Options.RequestsTimeout;
 
@@ -31,26 +27,14 @@ public partial class RedisAdapter
     };
 
     /// <summary>Sends a request that every other node answers, and waits for all answers (or the timeout).</summary>
-    private async Task<List<JsonNode?>> AskOthersAsync(RedisRequestType type, JsonObject request, string what)
-    {
-        var others = await ServerCountAsync() - 1;
-        if (others <= 0) return [];
-        var requestId = NewRequestId();
-        var pending = new PendingRequest(others);
-        _requests[requestId] = pending;
-        try
+    private async Task<List<JsonNode?>> AskOthersAsync(RedisRequestType type, JsonObject request, string what) =>
+        await _requests.AskAsync(await ServerCountAsync() - 1, requestId =>
         {
             request["uid"] = _uid;
             request["requestId"] = requestId;
             request["type"] = (int)type;
             PublishRequest(request);
-            return await pending.WaitAsync(RequestsTimeout, what);
-        }
-        finally
-        {
-            _requests.TryRemove(requestId, out _);
-        }
-    }
+        }, RequestsTimeout, what);
 
     public override async Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options)
     {
@@ -109,10 +93,7 @@ public partial class RedisAdapter
     {
         if (!options.Local)
         {
-            var requestId = NewRequestId();
-            _ackRequests[requestId] = (clientCount, onAck);
-            // there is no telling when every remote client has answered: the entry goes after the broadcast's timeout
-            _ = Task.Delay(options.Timeout ?? RequestsTimeout).ContinueWith(_ => _ackRequests.TryRemove(requestId, out var _), TaskScheduler.Default);
+            var requestId = _requests.TrackBroadcastAck(clientCount, onAck, options.Timeout ?? RequestsTimeout);
             Publish(RequestChannel, RedisMessages.EncodeBroadcastRequest(_uid, requestId, packet, options));
         }
         await base.BroadcastWithAckAsync(packet, options, clientCount, onAck);

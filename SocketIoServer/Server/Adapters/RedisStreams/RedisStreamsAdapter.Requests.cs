@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -8,29 +6,13 @@ namespace SocketIoServer.Server.Adapters.RedisStreams;
 /// <summary>What this node asks of the others, by pub/sub, and how their answers find the request waiting for them.</summary>
 public sealed partial class RedisStreamsAdapter
 {
-    private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (Action<int> ClientCount, Action<JsonNode?[]> OnAck)> _ackRequests = new(StringComparer.Ordinal);
-
-    private static string NewRequestId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+    // request ids of 8 random bytes, as redis-streams-adapter's randomId()
+    private readonly ClusterRequests _requests = new(idBytes: 8);
 
     /// <summary>Sends a request every other node answers, and waits for all answers (or the timeout: <see cref="TimeoutException"/>).</summary>
-    private async Task<List<JsonNode?>> AskOthersAsync(ClusterMessageType type, Func<string, Action<ClusterWriter>> data, TimeSpan? timeout, string what)
-    {
-        var others = await ServerCountAsync() - 1;
-        if (others <= 0) return [];
-        var requestId = NewRequestId();
-        var pending = new PendingRequest(others);
-        _requests[requestId] = pending;
-        try
-        {
-            Publish(PublicChannel, type, data(requestId));
-            return await pending.WaitAsync(timeout ?? Options.RequestsTimeout, what);
-        }
-        finally
-        {
-            _requests.TryRemove(requestId, out _);
-        }
-    }
+    private async Task<List<JsonNode?>> AskOthersAsync(ClusterMessageType type, Func<string, Action<ClusterWriter>> data, TimeSpan? timeout, string what) =>
+        await _requests.AskAsync(await ServerCountAsync() - 1, requestId => Publish(PublicChannel, type, data(requestId)),
+            timeout ?? Options.RequestsTimeout, what);
 
     public override async Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options)
     {
@@ -62,11 +44,7 @@ public sealed partial class RedisStreamsAdapter
     {
         if (!options.Local)
         {
-            var requestId = NewRequestId();
-            _ackRequests[requestId] = (clientCount, onAck);
-            // there is no telling when every remote client has answered: the entry goes after the broadcast's timeout
-            _ = Task.Delay(options.Timeout ?? Options.RequestsTimeout)
-                .ContinueWith(_ => _ackRequests.TryRemove(requestId, out var _), TaskScheduler.Default);
+            var requestId = _requests.TrackBroadcastAck(clientCount, onAck, options.Timeout ?? Options.RequestsTimeout);
             Publish(PublicChannel, ClusterMessageType.Broadcast, ClusterData.Broadcast(packet, options, requestId));
         }
         await base.BroadcastWithAckAsync(packet, options, clientCount, onAck);
@@ -78,16 +56,15 @@ public sealed partial class RedisStreamsAdapter
         var data = response.Data!;
         switch (response.Kind)
         {
-            case ClusterMessageType.BroadcastClientCount when _ackRequests.TryGetValue(requestId, out var ack):
+            case ClusterMessageType.BroadcastClientCount when _requests.TryGetBroadcastAck(requestId, out var ack):
                 if (data["clientCount"] is JsonValue c && c.GetValueKind() == JsonValueKind.Number && c.TryGetValue<int>(out var count))
                     ack.ClientCount(count);
                 break;
-            case ClusterMessageType.BroadcastAck when _ackRequests.TryGetValue(requestId, out var ack):
+            case ClusterMessageType.BroadcastAck when _requests.TryGetBroadcastAck(requestId, out var ack):
                 ack.OnAck([data["packet"]?.DeepClone()]);
                 break;
-            case ClusterMessageType.FetchSocketsResponse or ClusterMessageType.ServerSideEmitResponse
-                when _requests.TryGetValue(requestId, out var pending):
-                pending.Add(data);
+            case ClusterMessageType.FetchSocketsResponse or ClusterMessageType.ServerSideEmitResponse:
+                _requests.TryAnswer(requestId, data);
                 break;
         }
     }
