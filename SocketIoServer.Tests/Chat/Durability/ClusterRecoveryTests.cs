@@ -1,8 +1,8 @@
+using SocketIoServer.Tests.Support;
 using System.Text.Json.Nodes;
 using SocketIoServer.Tests.Chat.Cluster;
 using SocketIoServer.Tests.Chat.Support;
 using SocketIoServer.Tests.Infrastructure;
-using SocketIoServer.Tests.Server.RedisStreams;
 
 namespace SocketIoServer.Tests.Chat.Durability;
 

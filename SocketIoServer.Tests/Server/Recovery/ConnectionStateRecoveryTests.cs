@@ -59,29 +59,6 @@ public sealed class ConnectionStateRecoveryTests
         return server;
     }
 
-    private sealed record Connected(RawWebSocket Ws, string Sid, string? Pid, List<string> Before);
-
-    /// <summary>Opens a WebSocket session and joins "/" with <paramref name="auth"/>; what came before the CONNECT reply is kept.</summary>
-    private static async Task<Connected> ConnectAsync(Server server, string auth)
-    {
-        var ws = await RawWebSocket.ConnectAsync(server.Url.Replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket");
-        var open = await ws.ReceiveTextSkippingPingsAsync();
-        Assert.That(open, Does.StartWith("0{"));
-        await ws.SendTextAsync("40" + auth);
-        var before = new List<string>();
-        while (true)
-        {
-            var frame = await ws.ReceiveTextSkippingPingsAsync() ?? throw new AssertionException("closed before CONNECT");
-            if (frame.StartsWith("40", StringComparison.Ordinal) || frame.StartsWith("44", StringComparison.Ordinal))
-            {
-                if (frame.StartsWith("44", StringComparison.Ordinal)) throw new AssertionException("refused: " + frame);
-                var reply = JsonNode.Parse(frame[2..])!.AsObject();
-                return new Connected(ws, reply["sid"]!.GetValue<string>(), reply["pid"]?.GetValue<string>(), before);
-            }
-            before.Add(frame);
-        }
-    }
-
     private static async Task<JsonArray> ReceiveEventAsync(RawWebSocket ws)
     {
         var frame = await ws.ReceiveTextSkippingPingsAsync() ?? throw new AssertionException("closed");
@@ -92,14 +69,14 @@ public sealed class ConnectionStateRecoveryTests
     private static string OffsetOf(JsonArray eventArgs) => eventArgs[^1]!.GetValue<string>();
 
     /// <summary>Cuts the connection without a close frame or DISCONNECT, and waits until the server has seen it.</summary>
-    private static async Task CutAsync(Server server, Connected client)
+    private static async Task CutAsync(Server server, RecoveringClient client)
     {
         client.Ws.Abort();
         for (var i = 0; i < 500 && server.Io.MainNamespace.Sockets.ContainsKey(client.Sid); i++) await Task.Delay(10);
         Assert.That(server.Io.MainNamespace.Sockets.ContainsKey(client.Sid), Is.False, "the server saw the cut");
     }
 
-    private static async Task JoinAsync(Connected client, string room)
+    private static async Task JoinAsync(RecoveringClient client, string room)
     {
         await client.Ws.SendTextAsync($"421[\"join\",\"{room}\"]");
         Assert.That(await client.Ws.ReceiveTextSkippingPingsAsync(), Is.EqualTo("431[]"));
@@ -109,7 +86,7 @@ public sealed class ConnectionStateRecoveryTests
     public async Task CutConnection_Recovers_MissedEventsInOrderOnce_RoomsAndDataKept_MiddlewaresSkipped()
     {
         await using var server = await StartAsync();
-        var first = await ConnectAsync(server, """{"name":"alice"}""");
+        var first = await RecoveringClient.ConnectWithPayloadAsync(server.Url, """{"name":"alice"}""");
         Assert.That(first.Pid, Is.Not.Null.And.Not.Empty, "the CONNECT reply carries a pid");
         await JoinAsync(first, "room-a");
 
@@ -126,7 +103,7 @@ public sealed class ConnectionStateRecoveryTests
         await server.Io.Volatile.EmitAsync("not-stored", 7);
         var runsBefore = server.MiddlewareRuns;
 
-        var back = await ConnectAsync(server, $$"""{"pid":"{{first.Pid}}","offset":"{{OffsetOf(seen)}}"}""");
+        var back = await RecoveringClient.ConnectWithPayloadAsync(server.Url, $$"""{"pid":"{{first.Pid}}","offset":"{{OffsetOf(seen)}}"}""");
 
         Assert.Multiple(() =>
         {
@@ -155,14 +132,14 @@ public sealed class ConnectionStateRecoveryTests
     public async Task SocketEmit_IsStoredToo()
     {
         await using var server = await StartAsync();
-        var first = await ConnectAsync(server, "{}");
+        var first = await RecoveringClient.ConnectWithPayloadAsync(server.Url, "{}");
         server.Io.MainNamespace.Sockets[first.Sid].Emit("hello", "a");
         var seen = await ReceiveEventAsync(first.Ws);
         Assert.That(seen.ToJsonString(), Does.StartWith("""["hello","a","""));
 
         await CutAsync(server, first);
         await server.Io.EmitAsync("after", 1);
-        var back = await ConnectAsync(server, $$"""{"pid":"{{first.Pid}}","offset":"{{OffsetOf(seen)}}"}""");
+        var back = await RecoveringClient.ConnectWithPayloadAsync(server.Url, $$"""{"pid":"{{first.Pid}}","offset":"{{OffsetOf(seen)}}"}""");
         Assert.That(back.Before, Has.Count.EqualTo(1));
         Assert.That(back.Before[0], Does.StartWith("""42["after",1,"""));
         await back.Ws.DisposeAsync();
@@ -172,14 +149,14 @@ public sealed class ConnectionStateRecoveryTests
     public async Task ASession_IsRecoveredOnce()
     {
         await using var server = await StartAsync();
-        var first = await ConnectAsync(server, "{}");
+        var first = await RecoveringClient.ConnectWithPayloadAsync(server.Url, "{}");
         await server.Io.EmitAsync("news", 1);
         var offset = OffsetOf(await ReceiveEventAsync(first.Ws));
         await CutAsync(server, first);
 
-        var back = await ConnectAsync(server, $$"""{"pid":"{{first.Pid}}","offset":"{{offset}}"}""");
+        var back = await RecoveringClient.ConnectWithPayloadAsync(server.Url, $$"""{"pid":"{{first.Pid}}","offset":"{{offset}}"}""");
         Assert.That(back.Sid, Is.EqualTo(first.Sid));
-        var replay = await ConnectAsync(server, $$"""{"pid":"{{first.Pid}}","offset":"{{offset}}"}""");
+        var replay = await RecoveringClient.ConnectWithPayloadAsync(server.Url, $$"""{"pid":"{{first.Pid}}","offset":"{{offset}}"}""");
         Assert.That(replay.Sid, Is.Not.EqualTo(first.Sid), "the same pid again gets a fresh session");
         Assert.That(server.Io.MainNamespace.Sockets[replay.Sid].Recovered, Is.False);
         await back.Ws.DisposeAsync();
@@ -191,14 +168,14 @@ public sealed class ConnectionStateRecoveryTests
     {
         var clock = new ManualTimeProvider();
         await using var server = await StartAsync(o => o.MaxDisconnectionDuration = TimeSpan.FromSeconds(30), clock);
-        var first = await ConnectAsync(server, "{}");
+        var first = await RecoveringClient.ConnectWithPayloadAsync(server.Url, "{}");
         await server.Io.EmitAsync("news", 1);
         var offset = OffsetOf(await ReceiveEventAsync(first.Ws));
         await CutAsync(server, first);
         await server.Io.EmitAsync("news", 2);
         clock.Advance(TimeSpan.FromSeconds(31));
 
-        var back = await ConnectAsync(server, $$"""{"pid":"{{first.Pid}}","offset":"{{offset}}"}""");
+        var back = await RecoveringClient.ConnectWithPayloadAsync(server.Url, $$"""{"pid":"{{first.Pid}}","offset":"{{offset}}"}""");
         Assert.Multiple(() =>
         {
             Assert.That(back.Sid, Is.Not.EqualTo(first.Sid));
@@ -217,12 +194,12 @@ public sealed class ConnectionStateRecoveryTests
     public async Task BadRecoveryRequests_GetAFreshSession_NeverARefusal(string authTemplate)
     {
         await using var server = await StartAsync();
-        var first = await ConnectAsync(server, "{}");
+        var first = await RecoveringClient.ConnectWithPayloadAsync(server.Url, "{}");
         await server.Io.EmitAsync("news", 1);
         var offset = OffsetOf(await ReceiveEventAsync(first.Ws));
         await CutAsync(server, first);
 
-        var back = await ConnectAsync(server, authTemplate.Replace("PID", first.Pid).Replace("OFFSET", offset));
+        var back = await RecoveringClient.ConnectWithPayloadAsync(server.Url, authTemplate.Replace("PID", first.Pid).Replace("OFFSET", offset));
         Assert.Multiple(() =>
         {
             Assert.That(back.Sid, Is.Not.EqualTo(first.Sid));
@@ -236,13 +213,13 @@ public sealed class ConnectionStateRecoveryTests
     public async Task ClientDisconnect_IsNotRecoverable()
     {
         await using var server = await StartAsync();
-        var first = await ConnectAsync(server, "{}");
+        var first = await RecoveringClient.ConnectWithPayloadAsync(server.Url, "{}");
         await server.Io.EmitAsync("news", 1);
         var offset = OffsetOf(await ReceiveEventAsync(first.Ws));
         await first.Ws.SendTextAsync("41"); // "client namespace disconnect"
         for (var i = 0; i < 500 && server.Io.MainNamespace.Sockets.ContainsKey(first.Sid); i++) await Task.Delay(10);
 
-        var back = await ConnectAsync(server, $$"""{"pid":"{{first.Pid}}","offset":"{{offset}}"}""");
+        var back = await RecoveringClient.ConnectWithPayloadAsync(server.Url, $$"""{"pid":"{{first.Pid}}","offset":"{{offset}}"}""");
         Assert.That(back.Sid, Is.Not.EqualTo(first.Sid));
         await back.Ws.DisposeAsync();
         await first.Ws.DisposeAsync();
@@ -252,7 +229,7 @@ public sealed class ConnectionStateRecoveryTests
     public async Task WithMiddlewares_NotSkipped_TheyRunAndMayRefuse()
     {
         await using var server = await StartAsync(o => o.SkipMiddlewares = false);
-        var first = await ConnectAsync(server, "{}");
+        var first = await RecoveringClient.ConnectWithPayloadAsync(server.Url, "{}");
         await JoinAsync(first, "room-a");
         await server.Io.EmitAsync("news", 1);
         var offset = OffsetOf(await ReceiveEventAsync(first.Ws));
@@ -282,7 +259,7 @@ public sealed class ConnectionStateRecoveryTests
     public async Task RecoveryOff_NoPid_NoOffsets()
     {
         await using var server = await StartAsync(recovery: false);
-        var client = await ConnectAsync(server, "{}");
+        var client = await RecoveringClient.ConnectWithPayloadAsync(server.Url, "{}");
         await server.Io.EmitAsync("news", 1);
         var args = await ReceiveEventAsync(client.Ws);
         Assert.Multiple(() =>

@@ -1,3 +1,4 @@
+using SocketIoServer.Tests.Support;
 using System.Text;
 using SocketIoServer.Fixture;
 using SocketIoServer.Server.Adapters.Redis;

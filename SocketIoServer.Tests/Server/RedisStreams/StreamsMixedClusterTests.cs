@@ -1,3 +1,4 @@
+using SocketIoServer.Tests.Support;
 using System.Text.Json.Nodes;
 using SocketIoServer.Tests.Infrastructure;
 using SocketIoServer.Tests.Server.Redis;

@@ -1,3 +1,4 @@
+using SocketIoServer.Tests.Support;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SocketIoServer.Server.Adapters.Redis;

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using SocketIoServer.Tests.Support;
-
-namespace SocketIoServer.Tests.Server.RedisStreams;
+namespace SocketIoServer.Tests.Support;
 
 /// <summary>
 /// A raw WebSocket client speaking the protocol as socket.io-client does with connection state recovery: it keeps
@@ -10,12 +8,13 @@ namespace SocketIoServer.Tests.Server.RedisStreams;
 /// </summary>
 public sealed class RecoveringClient : IAsyncDisposable
 {
-    private RecoveringClient(RawWebSocket ws, string sid, string? pid, List<JsonArray> replayed)
+    private RecoveringClient(RawWebSocket ws, string sid, string? pid, List<string> before)
     {
         Ws = ws;
         Sid = sid;
         Pid = pid;
-        Replayed = replayed;
+        Before = before;
+        Replayed = before.Where(f => f.StartsWith("42", StringComparison.Ordinal)).Select(f => JsonNode.Parse(f[2..])!.AsArray()).ToList();
     }
 
     public RawWebSocket Ws { get; }
@@ -23,6 +22,9 @@ public sealed class RecoveringClient : IAsyncDisposable
     public string Sid { get; }
 
     public string? Pid { get; }
+
+    /// <summary>Every frame (pings aside) that came before the CONNECT reply, as it came.</summary>
+    public List<string> Before { get; }
 
     /// <summary>The events that came before the CONNECT reply: a recovered session's missed events.</summary>
     public List<JsonArray> Replayed { get; }
@@ -37,19 +39,28 @@ public sealed class RecoveringClient : IAsyncDisposable
     /// Opens a session and joins "/" asking for the session <paramref name="pid"/> from <paramref name="offset"/> (when
     /// given), with <paramref name="auth"/>'s fields in the CONNECT packet too (a chat token).
     /// </summary>
-    public static async Task<RecoveringClient> ConnectAsync(string baseUrl, string? pid, string? offset, JsonObject? auth = null)
+    public static Task<RecoveringClient> ConnectAsync(string baseUrl, string? pid, string? offset, JsonObject? auth = null)
     {
-        var ws = await RawWebSocket.ConnectAsync(baseUrl.Replace("http", "ws", StringComparison.Ordinal) + "/socket.io/?EIO=4&transport=websocket");
-        var open = await ws.ReceiveTextSkippingPingsAsync(10_000);
-        Assert.That(open, Does.StartWith("0{"));
         var payload = auth?.DeepClone().AsObject() ?? [];
         if (pid is not null)
         {
             payload["pid"] = pid;
             payload["offset"] = offset ?? "";
         }
-        await ws.SendTextAsync(payload.Count == 0 ? "40" : "40" + payload.ToJsonString());
-        var replayed = new List<JsonArray>();
+        return ConnectWithPayloadAsync(baseUrl, payload.Count == 0 ? "" : payload.ToJsonString(), offset);
+    }
+
+    /// <summary>
+    /// Opens a session and joins "/" with <paramref name="payload"/> as the CONNECT packet's data, as it is (a
+    /// malformed pid or offset too); <paramref name="offset"/> is the offset the client holds until an event brings one.
+    /// </summary>
+    public static async Task<RecoveringClient> ConnectWithPayloadAsync(string baseUrl, string payload, string? offset = null)
+    {
+        var ws = await RawWebSocket.ConnectAsync(baseUrl.Replace("http", "ws", StringComparison.Ordinal) + "/socket.io/?EIO=4&transport=websocket");
+        var open = await ws.ReceiveTextSkippingPingsAsync(10_000);
+        Assert.That(open, Does.StartWith("0{"));
+        await ws.SendTextAsync("40" + payload);
+        var before = new List<string>();
         while (true)
         {
             var frame = await ws.ReceiveTextSkippingPingsAsync(10_000) ?? throw new AssertionException("closed before CONNECT");
@@ -57,14 +68,14 @@ public sealed class RecoveringClient : IAsyncDisposable
             if (frame.StartsWith("40", StringComparison.Ordinal))
             {
                 var reply = JsonNode.Parse(frame[2..])!.AsObject();
-                var client = new RecoveringClient(ws, reply["sid"]!.GetValue<string>(), reply["pid"]?.GetValue<string>(), replayed)
+                var client = new RecoveringClient(ws, reply["sid"]!.GetValue<string>(), reply["pid"]?.GetValue<string>(), before)
                 {
                     Offset = offset,
                 };
-                foreach (var e in replayed) client.Offset = e[^1]!.GetValue<string>();
+                foreach (var e in client.Replayed) client.Offset = e[^1]!.GetValue<string>();
                 return client;
             }
-            if (frame.StartsWith("42", StringComparison.Ordinal)) replayed.Add(JsonNode.Parse(frame[2..])!.AsArray());
+            before.Add(frame);
         }
     }
 
