@@ -21,8 +21,9 @@ internal static class RedisMessages
             var writer = encoder.Writer;
             writer.WriteArrayHeader(3);
             writer.WriteString(uid);
-            WritePacket(encoder, packet);
-            WriteOptions(encoder, options);
+            var clusterWriter = new MsgPackClusterWriter(encoder);
+            clusterWriter.Packet(packet);
+            clusterWriter.Options(options);
             return encoder.ToPacket().Text.ToArray();
         }
         finally
@@ -45,10 +46,11 @@ internal static class RedisMessages
             writer.WriteString(requestId);
             writer.WriteString("type"u8);
             writer.WriteInteger((int)RedisRequestType.Broadcast);
+            var clusterWriter = new MsgPackClusterWriter(encoder);
             writer.WriteString("packet"u8);
-            WritePacket(encoder, packet);
+            clusterWriter.Packet(packet);
             writer.WriteString("opts"u8);
-            WriteOptions(encoder, options);
+            clusterWriter.Options(options);
             return encoder.ToPacket().Text.ToArray();
         }
         finally
@@ -79,57 +81,12 @@ internal static class RedisMessages
         }
     }
 
-    /// <summary>The packet as Node.js's broadcast operator builds it: <c>{type: 2, data: [event, ...args], nsp}</c>.</summary>
-    private static void WritePacket(MsgPackEncoder encoder, BroadcastPacket packet)
-    {
-        var writer = encoder.Writer;
-        writer.WriteMapHeader(3);
-        writer.WriteString("type"u8);
-        writer.WriteInteger(2);
-        writer.WriteString("data"u8);
-        writer.WriteArrayHeader(packet.Args.Count + 1);
-        writer.WriteString(packet.EventName);
-        foreach (var arg in packet.Args) encoder.WriteValue(arg);
-        writer.WriteString("nsp"u8);
-        writer.WriteString(packet.Namespace);
-    }
-
     /// <summary>A request or response: JSON when it starts with '{' (as the adapter writes most), MessagePack otherwise.</summary>
     public static JsonObject? DecodeRequest(byte[] message)
     {
         if (message.Length == 0) return null;
         if (message[0] == (byte)'{') return JsonNode.Parse(message) as JsonObject;
         return MsgPackToJson.Decode(message, 0, out _) as JsonObject;
-    }
-
-    private static void WriteOptions(MsgPackEncoder encoder, BroadcastOptions options)
-    {
-        var writer = encoder.Writer;
-        writer.WriteMapHeader(3);
-        writer.WriteString("rooms"u8);
-        writer.WriteArrayHeader(options.Rooms.Count);
-        foreach (var room in options.Rooms) writer.WriteString(room);
-        writer.WriteString("except"u8);
-        writer.WriteArrayHeader(options.Except.Count);
-        foreach (var room in options.Except) writer.WriteString(room);
-        writer.WriteString("flags"u8);
-        var flags = (options.Volatile ? 1 : 0) + (options.Compress ? 0 : 1) + (options.Timeout is null ? 0 : 1);
-        writer.WriteMapHeader(flags);
-        if (options.Volatile)
-        {
-            writer.WriteString("volatile"u8);
-            writer.WriteBoolean(true);
-        }
-        if (!options.Compress)
-        {
-            writer.WriteString("compress"u8);
-            writer.WriteBoolean(false);
-        }
-        if (options.Timeout is { } timeout)
-        {
-            writer.WriteString("timeout"u8);
-            writer.WriteInteger((long)timeout.TotalMilliseconds);
-        }
     }
 
     /// <summary>A broadcast message; null when it is not one (another kind of message on the channel).</summary>

@@ -2,8 +2,8 @@ namespace SocketIoServer.Server.Adapters.RedisStreams;
 
 /// <summary>
 /// The <c>data</c> of each message of <c>socket.io-adapter</c>'s <c>ClusterAdapter</c>, as it builds them: packets
-/// <c>{type: 2, data: [event, ...args], nsp}</c>, options <c>{rooms, except, flags}</c> with only the flags that are
-/// set (Node.js tests <c>flags.volatile === undefined</c>, so a false flag must not be written).
+/// <c>{type: 2, data: [event, ...args], nsp}</c> and options <c>{rooms, except, flags}</c> as <see cref="ClusterWriter"/>
+/// writes them for both Redis adapters.
 /// </summary>
 internal static class ClusterData
 {
@@ -11,14 +11,14 @@ internal static class ClusterData
     {
         w.Map(requestId is null ? 2 : 3);
         w.Key("packet");
-        Packet(w, packet);
+        w.Packet(packet);
         if (requestId is not null)
         {
             w.Key("requestId");
             w.String(requestId);
         }
         w.Key("opts");
-        Options(w, options);
+        w.Options(options);
         w.EndMap();
     };
 
@@ -27,7 +27,7 @@ internal static class ClusterData
     {
         w.Map(2);
         w.Key("opts");
-        Options(w, options);
+        w.Options(options);
         w.Key("rooms");
         w.Strings(rooms);
         w.EndMap();
@@ -37,7 +37,7 @@ internal static class ClusterData
     {
         w.Map(2);
         w.Key("opts");
-        Options(w, options);
+        w.Options(options);
         w.Key("close");
         w.Boolean(close);
         w.EndMap();
@@ -47,7 +47,7 @@ internal static class ClusterData
     {
         w.Map(2);
         w.Key("opts");
-        Options(w, options);
+        w.Options(options);
         w.Key("requestId");
         w.String(requestId);
         w.EndMap();
@@ -102,47 +102,4 @@ internal static class ClusterData
         w.Integer(count);
         w.EndMap();
     };
-
-    private static void Packet(ClusterWriter w, BroadcastPacket packet)
-    {
-        w.Map(3);
-        w.Key("type");
-        w.Integer(2);
-        w.Key("data");
-        w.Array(packet.Args.Count + 1);
-        w.String(packet.EventName);
-        foreach (var arg in packet.Args) w.Value(arg);
-        w.EndArray();
-        w.Key("nsp");
-        w.String(packet.Namespace);
-        w.EndMap();
-    }
-
-    private static void Options(ClusterWriter w, BroadcastOptions options)
-    {
-        w.Map(3);
-        w.Key("rooms");
-        w.Strings(options.Rooms);
-        w.Key("except");
-        w.Strings(options.Except);
-        w.Key("flags");
-        w.Map((options.Volatile ? 1 : 0) + (options.Compress ? 0 : 1) + (options.Timeout is null ? 0 : 1));
-        if (options.Volatile)
-        {
-            w.Key("volatile");
-            w.Boolean(true);
-        }
-        if (!options.Compress)
-        {
-            w.Key("compress");
-            w.Boolean(false);
-        }
-        if (options.Timeout is { } timeout)
-        {
-            w.Key("timeout");
-            w.Integer((long)timeout.TotalMilliseconds);
-        }
-        w.EndMap();
-        w.EndMap();
-    }
 }

@@ -2,12 +2,13 @@ using System.Text.Json;
 using SocketIoServer.Parser;
 using SocketIoServer.Parser.MsgPack;
 
-namespace SocketIoServer.Server.Adapters.RedisStreams;
+namespace SocketIoServer.Server.Adapters;
 
 /// <summary>
-/// Writes the <c>data</c> of a cluster message once for both of its forms: JSON (what <c>JSON.stringify</c> makes of
-/// it, for stream entries without binary) and MessagePack (what <c>@msgpack/msgpack</c> makes of it, binary as
-/// <c>bin</c>). Counts are for MessagePack's headers; JSON ignores them.
+/// Writes what cluster nodes send each other once for both of its forms: JSON (what <c>JSON.stringify</c> makes of
+/// it, for stream entries without binary) and MessagePack (what <c>@msgpack/msgpack</c> and notepack.io make of it,
+/// binary as <c>bin</c>). Counts are for MessagePack's headers; JSON ignores them. The packet and options shapes of
+/// <c>socket.io-adapter</c>, which both Redis adapters send, are written here.
 /// </summary>
 internal abstract class ClusterWriter
 {
@@ -35,6 +36,54 @@ internal abstract class ClusterWriter
         Array(values.Count);
         foreach (var value in values) String(value);
         EndArray();
+    }
+
+    /// <summary>The packet as Node.js's broadcast operator builds it: <c>{type: 2, data: [event, ...args], nsp}</c>.</summary>
+    public void Packet(BroadcastPacket packet)
+    {
+        Map(3);
+        Key("type");
+        Integer(2);
+        Key("data");
+        Array(packet.Args.Count + 1);
+        String(packet.EventName);
+        foreach (var arg in packet.Args) Value(arg);
+        EndArray();
+        Key("nsp");
+        String(packet.Namespace);
+        EndMap();
+    }
+
+    /// <summary>
+    /// Broadcast options <c>{rooms, except, flags}</c> with only the flags that are set (Node.js tests
+    /// <c>flags.volatile === undefined</c>, so a false flag must not be written).
+    /// </summary>
+    public void Options(BroadcastOptions options)
+    {
+        Map(3);
+        Key("rooms");
+        Strings(options.Rooms);
+        Key("except");
+        Strings(options.Except);
+        Key("flags");
+        Map((options.Volatile ? 1 : 0) + (options.Compress ? 0 : 1) + (options.Timeout is null ? 0 : 1));
+        if (options.Volatile)
+        {
+            Key("volatile");
+            Boolean(true);
+        }
+        if (!options.Compress)
+        {
+            Key("compress");
+            Boolean(false);
+        }
+        if (options.Timeout is { } timeout)
+        {
+            Key("timeout");
+            Integer((long)timeout.TotalMilliseconds);
+        }
+        EndMap();
+        EndMap();
     }
 }
 
