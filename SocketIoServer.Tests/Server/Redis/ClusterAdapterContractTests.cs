@@ -83,6 +83,25 @@ public sealed class ClusterAdapterContractTests(ClusterAdapterKind kind)
     }
 
     [Test]
+    public async Task ABurstOfBroadcasts_ArrivesOnTheOtherNodeInTheOrderSent()
+    {
+        var key = RedisTestServer.NewKey();
+        await using var a = await StartNodeAsync(key);
+        await using var b = await StartNodeAsync(key);
+        await using var onB = await b.ClientAsync("r", "n");
+        const int count = 200;
+        // to the room, to everyone, with an exception: three channels or forms, one order
+        for (var i = 0; i < count; i++)
+        {
+            var operators = (i % 3) switch { 0 => a.Io.To("r"), 1 => a.Io.Except("nobody"), _ => a.Io.To("r").Except("nobody") };
+            await operators.EmitAsync("n", i);
+        }
+        await onB.Events.WaitAsync("n", e => e.Args[0]!.GetValue<int>() == count - 1);
+        await Task.Delay(100); // anything still on its way
+        Assert.That(onB.Events.Named("n").Select(e => e.Args[0]!.GetValue<int>()), Is.EqualTo(Enumerable.Range(0, count)));
+    }
+
+    [Test]
     public async Task ANamespaceMadeAfterStartUp_JoinsTheClusterToo()
     {
         var key = RedisTestServer.NewKey();

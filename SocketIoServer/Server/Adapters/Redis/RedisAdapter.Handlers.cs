@@ -9,7 +9,9 @@ public partial class RedisAdapter
 {
     private async Task SubscribeRequestsAsync()
     {
-        await Subscriber.SubscribeAsync(RedisChannel.Literal(RequestChannel), (channel, message) => _ = OnRequestAsync(message!));
+        // in order too (a join, then a broadcast to the room), each started as it comes and left to finish on its own,
+        // as Node.js does; answers may be handled concurrently
+        (await Subscriber.SubscribeAsync(RedisChannel.Literal(RequestChannel))).OnMessage(m => { _ = OnRequestAsync(m.Message!); });
         await Subscriber.SubscribeAsync(RedisChannel.Literal(ResponseChannel), (_, message) => OnResponse(message!));
         await Subscriber.SubscribeAsync(RedisChannel.Literal(ResponseChannel + _uid + "#"), (_, message) => OnResponse(message!));
     }

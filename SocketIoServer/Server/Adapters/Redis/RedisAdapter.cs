@@ -44,7 +44,9 @@ public partial class RedisAdapter : InMemoryAdapter
 
     public override async Task InitAsync(CancellationToken cancellationToken)
     {
-        await Subscriber.SubscribeAsync(_broadcastPattern, (channel, message) => OnBroadcast(channel!, message!));
+        // a message queue, not a handler: StackExchange.Redis runs handlers concurrently, and the broadcasts of one
+        // node must reach this node's sockets in the order they were sent, as with Node.js
+        (await Subscriber.SubscribeAsync(_broadcastPattern)).OnMessage(m => OnBroadcast(m.Channel!, m.Message!));
         await SubscribeRequestsAsync();
     }
 

@@ -44,7 +44,8 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
     public override async Task InitAsync(CancellationToken cancellationToken)
     {
-        await Subscriber.SubscribeAsync(PublicChannel, (_, payload) => OnPubSub((byte[])payload!, "public channel"));
+        // requests in the order a node sent them (a message queue: StackExchange.Redis runs handlers concurrently)
+        (await Subscriber.SubscribeAsync(PublicChannel)).OnMessage(m => OnPubSub((byte[])m.Message!, "public channel"));
         await Subscriber.SubscribeAsync(PrivateChannel, (_, payload) => OnPubSub((byte[])payload!, "private channel"));
         StartSnapshots();
     }
